@@ -1,0 +1,90 @@
+/* trainer: one training run: the model, its gradients and optimizer state,
+ * the B data streams over the training split with their carried hidden
+ * state, the RNG, the step counter, the loss history and validation.
+ *
+ * Truncated backpropagation through time as in char-rnn: stream b reads
+ * the b-th of B equal slices of the training split; each step takes the
+ * next seq_len symbols of every stream, starting from the hidden state the
+ * previous step left; at the end of a slice all streams wrap to their start
+ * with a zero state. Epochs count symbols seen / training symbols.
+ *
+ * The Trainer owns everything it points to except the Corpus, which the
+ * caller keeps alive and frees after trainer_free. All calls are made from
+ * one thread (the trainer thread); other threads read published copies. */
+#ifndef RNNTOP_TRAINER_H
+#define RNNTOP_TRAINER_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "corpus.h"
+#include "error.h"
+#include "model.h"
+#include "net.h"
+#include "optim.h"
+#include "rng.h"
+
+/* A bounded series of (step, value) points. When full, neighbouring points
+ * are averaged in pairs and the stride doubles, so a long run keeps its
+ * whole shape in fixed memory and recording never allocates. */
+typedef struct History {
+    int64_t *step;
+    float *value;
+    int n, cap;
+    int64_t stride;   /* steps per point */
+    double acc;       /* running sum of the point being built */
+    int64_t acc_n;
+} History;
+
+int history_init(History *h, int cap);
+void history_free(History *h);
+void history_add(History *h, int64_t step, double value);
+
+typedef struct Trainer {
+    Config cfg;
+    const Corpus *corpus;
+    Model model;
+    float *grads;            /* model.off.total floats */
+    Optimizer opt;
+    net_Tensors p, g;
+    net_Work work, eval_work;
+    int B, T;
+    int eval_B;              /* validation streams (0: no validation) */
+    int64_t stream_len;      /* training symbols per stream */
+    int64_t pos;             /* cursor within every stream */
+    float *state_h, *state_c;          /* [L x B x H] carried state */
+    float *eval_h, *eval_c;            /* [L x eval_B x H] */
+    int32_t *x, *y;                    /* [T x B] ids of the current window */
+    Rng rng;                 /* dropout */
+    int64_t step;            /* steps done */
+    int64_t symbols_seen;
+    double lr;
+    double last_loss, last_grad_norm;
+    double last_val, best_val;         /* NAN until evaluated */
+    int64_t last_val_step;
+    History train_hist, val_hist;
+} Trainer;
+
+/* Build a run from cfg over corpus: checks the shape and the corpus size,
+ * allocates everything the step loop needs, initialises the model from
+ * train.seed. Returns 0 or -1 with err. */
+int trainer_init(Trainer *tr, const Config *cfg, const Corpus *corpus, RnnError *err);
+
+/* One optimisation step over the next window. Returns 0, or -1 with err
+ * if the loss or the gradient is not finite (the model is left as it was
+ * before the step). */
+int trainer_step(Trainer *tr, RnnError *err);
+
+/* Mean cross-entropy (nats per symbol) over the whole validation split,
+ * from a zero state; NAN if there is no validation split. Records it. */
+double trainer_evaluate(Trainer *tr);
+
+/* Learning rate in force at the trainer's current step. */
+double trainer_lr_at(const Config *cfg, int64_t step);
+
+/* Epochs done, with fraction. */
+double trainer_epoch(const Trainer *tr);
+
+void trainer_free(Trainer *tr);
+
+#endif

@@ -1,0 +1,236 @@
+/* cmd_train: the headless front end: `rnntop train` (progress lines, a
+ * live bar on a terminal, JSON-lines metrics, the final `done:` line) and
+ * `rnntop bench` (throughput against the machine's measured SGEMM speed). */
+#include <autoconfig.h>
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blas.h"
+#include "commands.h"
+#include "corpus.h"
+#include "trainer.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Load the corpus and build the trainer; prints nothing. */
+static int setup(const Options *o, Corpus *corpus, Trainer *tr, RnnError *err)
+{
+    memset(corpus, 0, sizeof *corpus);
+    if (corpus_load(corpus, &o->cfg.corpus, err))
+        return -1;
+    if (trainer_init(tr, &o->cfg, corpus, err)) {
+        corpus_free(corpus);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_banner(const Trainer *tr, int threads, FILE *out)
+{
+    const Corpus *c = tr->corpus;
+    char model[160];
+    model_describe(&tr->model.shape, model, sizeof model);
+    fprintf(out, "corpus: %s (%lld symbols, %d distinct; train %lld, validation %lld)\n",
+            c->path, (long long)c->n, c->vocab.size, (long long)c->n_train, (long long)c->n_val);
+    fprintf(out, "model: %s; batch %d x seq_len %d, %s lr %g\n", model, tr->B, tr->T,
+            config_optimizer_name(tr->cfg.train.optimizer), tr->cfg.train.learning_rate);
+    if (threads > 0)
+        fprintf(out, "blas: %s, %d thread%s\n", blas_name(), threads, threads == 1 ? "" : "s");
+    else
+        fprintf(out, "blas: %s (thread count not settable)\n", blas_name());
+    if (tr->eval_B == 0)
+        fprintf(out, "warning: the validation split is too small to evaluate; "
+                     "raise corpus.val_fraction\n");
+    fflush(out);
+}
+
+/* ---- train ---------------------------------------------------------------- */
+
+typedef struct Progress {
+    double start, last_time;
+    int64_t last_symbols;
+    double rate;        /* chars/s over the last log interval */
+    int bar;            /* stderr is a terminal: draw a live bar */
+    FILE *metrics;
+} Progress;
+
+static void write_metrics(const Trainer *tr, Progress *pg, int evaluated)
+{
+    if (!pg->metrics)
+        return;
+    fprintf(pg->metrics, "{\"step\":%lld,\"epoch\":%.6f,\"train_loss\":%.6f",
+            (long long)tr->step, trainer_epoch(tr), tr->last_loss);
+    if (evaluated && isfinite(tr->last_val))
+        fprintf(pg->metrics, ",\"val_loss\":%.6f", tr->last_val);
+    fprintf(pg->metrics, ",\"lr\":%.8g,\"grad_norm\":%.6f,\"chars_per_sec\":%.1f,\"elapsed_s\":%.3f}\n",
+            tr->lr, tr->last_grad_norm, pg->rate, clock_seconds() - pg->start);
+    fflush(pg->metrics);
+}
+
+static void print_progress(const Trainer *tr, const Progress *pg, int64_t goal)
+{
+    char val[32] = "";
+    if (isfinite(tr->last_val))
+        snprintf(val, sizeof val, " val %.4f", tr->last_val);
+    if (pg->bar) {
+        fputc('\r', stderr);
+        fputs("\033[K", stderr);
+    }
+    fprintf(pg->bar ? stderr : stdout,
+            "step %lld%s%.0lld epoch %.3f loss %.4f%s %.0f chars/s %.1fs", (long long)tr->step,
+            goal ? "/" : "", (long long)goal, trainer_epoch(tr), tr->last_loss, val, pg->rate,
+            clock_seconds() - pg->start);
+    if (pg->bar && goal > 0) {
+        int width = 20, done = (int)(width * (double)tr->step / (double)goal);
+        fputs(" [", stderr);
+        for (int i = 0; i < width; i++)
+            fputc(i < done ? '#' : '.', stderr);
+        fputc(']', stderr);
+    }
+    if (!pg->bar)
+        fputc('\n', stdout);
+    fflush(pg->bar ? stderr : stdout);
+}
+
+static void update_rate(const Trainer *tr, Progress *pg)
+{
+    double now = clock_seconds();
+    if (now > pg->last_time)
+        pg->rate = (double)(tr->symbols_seen - pg->last_symbols) / (now - pg->last_time);
+    pg->last_time = now;
+    pg->last_symbols = tr->symbols_seen;
+}
+
+static int open_metrics(const Options *o, Progress *pg, RnnError *err)
+{
+    if (!o->metrics[0])
+        return 0;
+    pg->metrics = fopen(o->metrics, "w");
+    if (!pg->metrics)
+        return err_set(err, RNN_ERR_INPUT, "--metrics %s: cannot open for writing: %s", o->metrics,
+                       strerror(errno));
+    return 0;
+}
+
+/* The step loop: stops at the step or time limit or a signal. */
+static int train_loop(const Options *o, Trainer *tr, Progress *pg, RnnError *err)
+{
+    const TrainConfig *tc = &o->cfg.train;
+    int64_t goal = o->steps > 0 ? tr->step + o->steps : 0;
+    while (!stop_signal && (!goal || tr->step < goal) &&
+           (o->time_limit <= 0 || clock_seconds() - pg->start < o->time_limit)) {
+        if (trainer_step(tr, err))
+            return -1;
+        int evaluated = tc->eval_every > 0 && tr->step % tc->eval_every == 0;
+        if (evaluated)
+            trainer_evaluate(tr);
+        if (tr->step % tc->log_every == 0 || evaluated) {
+            update_rate(tr, pg);
+            write_metrics(tr, pg, evaluated);
+            if (!o->quiet)
+                print_progress(tr, pg, goal);
+        }
+    }
+    return 0;
+}
+
+int cmd_train(const Options *o)
+{
+    static Trainer tr;
+    Corpus corpus;
+    RnnError err;
+    err_clear(&err);
+    Progress pg = {0};
+    if (open_metrics(o, &pg, &err))
+        return report_error(&err);
+    int threads = blas_set_threads(o->cfg.train.threads);
+    if (setup(o, &corpus, &tr, &err)) {
+        if (pg.metrics)
+            fclose(pg.metrics);
+        return report_error(&err);
+    }
+    if (!o->quiet)
+        print_banner(&tr, threads, stdout);
+    pg.bar = !o->quiet && isatty(STDERR_FILENO);
+    pg.start = pg.last_time = clock_seconds();
+    catch_stop_signals();
+    int failed = train_loop(o, &tr, &pg, &err);
+    if (pg.bar)
+        fputs("\n", stderr);
+    double elapsed = clock_seconds() - pg.start;
+    double val = failed ? tr.last_val : trainer_evaluate(&tr);
+    printf("done: steps=%lld train_loss=%.4f val_loss=%.4f bpc=%.4f chars_per_sec=%.0f\n",
+           (long long)tr.step, tr.last_loss, val, val / log(2.0),
+           elapsed > 0 ? (double)tr.symbols_seen / elapsed : 0.0);
+    fflush(stdout);
+    if (pg.metrics)
+        fclose(pg.metrics);
+    trainer_free(&tr);
+    corpus_free(&corpus);
+    if (failed)
+        return report_error(&err);
+    if (stop_signal)
+        return 128 + stop_signal;
+    return 0;
+}
+
+/* ---- bench ---------------------------------------------------------------- */
+
+int cmd_bench(const Options *o)
+{
+    static Trainer tr;
+    Corpus corpus;
+    RnnError err;
+    err_clear(&err);
+    int threads = blas_set_threads(o->cfg.train.threads);
+    if (setup(o, &corpus, &tr, &err))
+        return report_error(&err);
+    print_banner(&tr, threads, stdout);
+    int64_t steps = o->steps > 0 ? o->steps : 20, warmup = 3;
+    int rc = 0;
+    for (int64_t i = 0; i < warmup && !rc; i++)
+        rc = trainer_step(&tr, &err);
+    double t0 = clock_seconds();
+    for (int64_t i = 0; i < steps && !rc; i++)
+        rc = trainer_step(&tr, &err);
+    double dt = clock_seconds() - t0;
+    if (rc) {
+        trainer_free(&tr);
+        corpus_free(&corpus);
+        return report_error(&err);
+    }
+    const ModelShape *s = &tr.model.shape;
+    double chars = (double)steps * tr.B * tr.T, cps = chars / dt;
+    double gflops = cps * model_flops_per_symbol(s) / 1e9;
+    double peak = blas_sgemm_gflops(tr.B, model_gates(s->cell) * s->H, s->H, 0.5);
+    printf("steps %lld x %d symbols in %.3f s; loss %.4f\n", (long long)steps, tr.B * tr.T, dt,
+           tr.last_loss);
+    printf("matrix products: %.2f MFLOP per symbol; %.1f%% of SGEMM at the model's "
+           "recurrent shape (%dx%d times %dx%d)\n",
+           model_flops_per_symbol(s) / 1e6, 100 * gflops / peak, tr.B, s->H, s->H,
+           model_gates(s->cell) * s->H);
+    printf("bench: chars_per_sec=%.0f gflops=%.2f sgemm_peak_gflops=%.2f\n", cps, gflops, peak);
+    trainer_free(&tr);
+    corpus_free(&corpus);
+    return 0;
+}

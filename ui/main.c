@@ -1,0 +1,51 @@
+/* main: rnntop's entry point. Parses the command line and hands it to the
+ * subcommand; the only place that turns errors into an exit status. */
+#include <autoconfig.h>
+
+#include <locale.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "options.h"
+
+int report_error(const RnnError *err)
+{
+    fprintf(stderr, "rnntop: %s\n", err->msg);
+    fflush(stderr);
+    return err->status ? err->status : RNN_ERR_RUNTIME;
+}
+
+int cmd_config(const Options *o)
+{
+    config_write_yaml(&o->cfg, stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    static Options opts;  /* large: keep it off the stack */
+    RnnError err;
+    err_clear(&err);
+    setlocale(LC_CTYPE, "");
+    if (options_parse(&opts, argc, argv, &err))
+        return report_error(&err);
+    if (opts.help) {
+        fputs(options_usage(opts.command), stdout);
+        return 0;
+    }
+    switch (opts.command) {
+    case CMD_VERSION:
+        printf("rnntop %s\n", PACKAGE_VERSION);
+        return 0;
+    case CMD_HELP:
+        fputs(options_usage(CMD_HELP), stdout);
+        return 0;
+    case CMD_TRAIN: return cmd_train(&opts);
+    case CMD_BENCH: return cmd_bench(&opts);
+    case CMD_CONFIG: return cmd_config(&opts);
+    default:
+        fprintf(stderr, "rnntop: the %s command is not available in this build\n",
+                options_command_name(opts.command));
+        return 2;
+    }
+}
