@@ -41,7 +41,7 @@ const char *blas_name(void)
     static char name[160];
     if (!name[0]) {
         const char *cfg = openblas_get_config();
-        snprintf(name, sizeof name, "OpenBLAS %s (%s)", cfg ? cfg : "",
+        snprintf(name, sizeof name, "%s (%s kernels)", cfg ? cfg : "OpenBLAS",
                  openblas_get_corename());
     }
     return name;

@@ -14,6 +14,8 @@
 
 typedef struct NET(LayerTensors) {
     REAL *Wx, *Wh, *bx, *bh;
+    const REAL *WhT;  /* optional [G*H x H] copy of Wh transposed, kept by the
+                       * caller; lets the backward pass use a plain GEMM */
 } NET(LayerTensors);
 
 /* Pointers into one buffer laid out by model_offsets. */

@@ -12,14 +12,8 @@
 
 #if REAL_IS_DOUBLE
 #define GEMM cblas_dgemm
-#define R_EXP exp
-#define R_TANH tanh
-#define R_LOG log
 #else
 #define GEMM cblas_sgemm
-#define R_EXP expf
-#define R_TANH tanhf
-#define R_LOG logf
 #endif
 
 /* C[MxN] = A[MxK] * B[KxN] + beta*C, row-major; ta/tb transpose A or B. */
@@ -30,10 +24,97 @@ static void NET(gemm)(int ta, int tb, int M, int N, int K, const REAL *A, int ld
          M, N, K, (REAL)1, A, lda, B, ldb, beta, C, ldc);
 }
 
+#if REAL_IS_DOUBLE
+/* The reference build uses the C library's functions. */
 static inline REAL NET(sigmoid)(REAL x)
 {
-    return (REAL)1 / ((REAL)1 + R_EXP(-x));
+    return 1 / (1 + exp(-x));
 }
+
+static inline REAL NET(act_tanh)(REAL x)
+{
+    return tanh(x);
+}
+
+static inline REAL NET(act_exp)(REAL x)
+{
+    return exp(x);
+}
+#else
+/* Float activations written so that the compiler vectorises the gate loops
+ * (the C library's expf and tanhf are scalar calls and took a fifth of the
+ * step). e^x - 1 = 2^n (e^r - 1) + (2^n - 1) with x = n ln2 + r, |r| <= ln2/2,
+ * and e^r - 1 by its Taylor series to r^7 (relative error below 2e-8);
+ * keeping e^x - 1 whole avoids cancellation in tanh near zero. The float
+ * build is checked against the double one (libm) by the gradient test. */
+static inline float net_pow2i(float n)
+{
+    int32_t e = (int32_t)n + 127;
+    uint32_t bits = (uint32_t)(e < 0 ? 0 : e) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return scale;
+}
+
+static inline float net_expm1_reduced(float x, float *scale)
+{
+    float t = x * 1.44269504f;
+    float n = (t + 12582912.0f) - 12582912.0f;  /* round to nearest */
+    float r = x - n * 0.693359375f - n * -2.12194440e-4f;
+    float q = 1.0f / 5040;
+    q = q * r + 1.0f / 720;
+    q = q * r + 1.0f / 120;
+    q = q * r + 1.0f / 24;
+    q = q * r + 1.0f / 6;
+    q = q * r + 0.5f;
+    *scale = net_pow2i(n);
+    return r + r * r * q;  /* e^r - 1 */
+}
+
+static inline float net_expm1f(float x)
+{
+    float scale, em = net_expm1_reduced(x, &scale);
+    return scale * em + (scale - 1.0f);
+}
+
+static inline float net_sigmoid(float x)
+{
+    x = x < -80.0f ? -80.0f : x > 80.0f ? 80.0f : x;
+    return 1.0f / (net_expm1f(-x) + 2.0f);
+}
+
+static inline float net_act_tanh(float x)
+{
+    x = x < -9.0f ? -9.0f : x > 9.0f ? 9.0f : x;
+    float e = net_expm1f(2.0f * x);
+    return e / (e + 2.0f);
+}
+
+static inline float net_act_exp(float x)
+{
+    x = x < -87.0f ? -87.0f : x;
+    float scale, em = net_expm1_reduced(x, &scale);
+    return scale + scale * em;
+}
+#endif
+
+/* Loops over independent elements: vectorise even where GCC's -O2 cost
+ * model would not (-fopenmp-simd, set by configure when available). */
+#ifdef RNNTOP_OPENMP_SIMD
+#define SIMD _Pragma("omp simd")
+#else
+#define SIMD
+#endif
+
+/* The gate kernels are also built for AVX-512 and AVX2, picked at load
+ * time by the CPU (GCC function multiversioning), since the portable
+ * baseline has only 4-wide SSE2 vectors. */
+#if !REAL_IS_DOUBLE && defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KERNEL
+#endif
 
 void NET(bind)(const ModelShape *s, REAL *base, NET(Tensors) *t)
 {
@@ -152,23 +233,24 @@ static void NET(input_projection)(const NET(Tensors) *p, NET(Work) *w, int l, in
     }
 }
 
-static void NET(lstm_cell)(REAL *g, const REAL *cprev, REAL *c, REAL *h, int B, int H)
+KERNEL static void NET(lstm_cell)(REAL *g, const REAL *cprev, REAL *c, REAL *h, int B, int H)
 {
     for (int b = 0; b < B; b++) {
         REAL *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         const REAL *cp = cprev + (size_t)b * H;
         REAL *cb = c + (size_t)b * H, *hb = h + (size_t)b * H;
+        SIMD
         for (int j = 0; j < H; j++) {
             REAL i = NET(sigmoid)(gi[j]), f = NET(sigmoid)(gf[j]);
-            REAL u = R_TANH(gg[j]), o = NET(sigmoid)(go[j]);
+            REAL u = NET(act_tanh)(gg[j]), o = NET(sigmoid)(go[j]);
             gi[j] = i; gf[j] = f; gg[j] = u; go[j] = o;
             cb[j] = f * cp[j] + i * u;
-            hb[j] = o * R_TANH(cb[j]);
+            hb[j] = o * NET(act_tanh)(cb[j]);
         }
     }
 }
 
-static void NET(gru_cell)(REAL *g, const REAL *hp, const REAL *bh, REAL *hn,
+KERNEL static void NET(gru_cell)(REAL *g, const REAL *hp, const REAL *bh, REAL *hn,
                           const REAL *hprev, REAL *h, int B, int H)
 {
     for (int b = 0; b < B; b++) {
@@ -176,20 +258,22 @@ static void NET(gru_cell)(REAL *g, const REAL *hp, const REAL *bh, REAL *hn,
         const REAL *pr = hp + (size_t)b * 3 * H, *pz = pr + H, *pn = pz + H;
         const REAL *hpv = hprev + (size_t)b * H;
         REAL *hnb = hn + (size_t)b * H, *hb = h + (size_t)b * H;
+        SIMD
         for (int j = 0; j < H; j++) {
             REAL r = NET(sigmoid)(gr[j] + pr[j]), z = NET(sigmoid)(gz[j] + pz[j]);
             hnb[j] = pn[j] + bh[2 * H + j];
-            REAL n = R_TANH(gn[j] + r * hnb[j]);
+            REAL n = NET(act_tanh)(gn[j] + r * hnb[j]);
             gr[j] = r; gz[j] = z; gn[j] = n;
             hb[j] = (1 - z) * n + z * hpv[j];
         }
     }
 }
 
-static void NET(rnn_cell)(REAL *g, REAL *h, int B, int H)
+KERNEL static void NET(rnn_cell)(REAL *g, REAL *h, int B, int H)
 {
+    SIMD
     for (int k = 0; k < B * H; k++) {
-        g[k] = R_TANH(g[k]);
+        g[k] = NET(act_tanh)(g[k]);
         h[k] = g[k];
     }
 }
@@ -249,7 +333,7 @@ static void NET(layer_input)(const NET(Tensors) *p, NET(Work) *w, int l, int T,
 }
 
 /* Softmax of each row of logits into probs; returns summed -log p(y). */
-static double NET(softmax_xent)(NET(Work) *w, int T, const int32_t *y)
+KERNEL static double NET(softmax_xent)(NET(Work) *w, int T, const int32_t *y)
 {
     int V = w->s.V, TB = T * w->B;
     double loss = 0;
@@ -260,10 +344,11 @@ static double NET(softmax_xent)(NET(Work) *w, int T, const int32_t *y)
         for (int v = 1; v < V; v++)
             m = z[v] > m ? z[v] : m;
         double sum = 0;
-        for (int v = 0; v < V; v++) {
-            pr[v] = R_EXP(z[v] - m);
+        SIMD
+        for (int v = 0; v < V; v++)
+            pr[v] = NET(act_exp)(z[v] - m);
+        for (int v = 0; v < V; v++)
             sum += pr[v];
-        }
         REAL inv = (REAL)(1.0 / sum);
         for (int v = 0; v < V; v++)
             pr[v] *= inv;
@@ -313,7 +398,7 @@ double NET(forward)(const NET(Tensors) *p, NET(Work) *w, int T, const int32_t *x
 
 /* ---- backward ------------------------------------------------------------ */
 
-static void NET(lstm_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
+KERNEL static void NET(lstm_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
 {
     int B = w->B, H = w->s.H;
     size_t BH = (size_t)B * H;
@@ -322,10 +407,11 @@ static void NET(lstm_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
     for (int b = 0; b < B; b++) {
         const REAL *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gf + H, *go = gg + H;
         REAL *di = dg + (size_t)b * 4 * H, *df = di + H, *dgg = df + H, *dgo = dgg + H;
+        SIMD
         for (int j = 0; j < H; j++) {
             size_t k = (size_t)b * H + j;
             REAL dh = dout[k] + w->dh[k];
-            REAL tc = R_TANH(c[k]);
+            REAL tc = NET(act_tanh)(c[k]);
             REAL dc = dh * go[j] * (1 - tc * tc) + w->dc[k];
             dgo[j] = dh * tc * go[j] * (1 - go[j]);
             di[j] = dc * gg[j] * gi[j] * (1 - gi[j]);
@@ -336,7 +422,7 @@ static void NET(lstm_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
     }
 }
 
-static void NET(gru_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
+KERNEL static void NET(gru_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
 {
     int B = w->B, H = w->s.H;
     size_t BH = (size_t)B * H;
@@ -347,6 +433,7 @@ static void NET(gru_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
         const REAL *gr = g + (size_t)b * 3 * H, *gz = gr + H, *gn = gz + H;
         REAL *xr = dgx + (size_t)b * 3 * H, *xz = xr + H, *xn = xz + H;
         REAL *hr = dgh + (size_t)b * 3 * H, *hz = hr + H, *hnn = hz + H;
+        SIMD
         for (int j = 0; j < H; j++) {
             size_t k = (size_t)b * H + j;
             REAL dh = dout[k] + w->dh[k];
@@ -363,11 +450,12 @@ static void NET(gru_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
     }
 }
 
-static void NET(rnn_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
+KERNEL static void NET(rnn_cell_back)(NET(Work) *w, int l, int t, const REAL *dout)
 {
     size_t BH = (size_t)w->B * w->s.H;
     const REAL *g = w->gates[l] + (size_t)t * BH;
     REAL *dg = w->dgx + (size_t)t * BH;
+    SIMD
     for (size_t k = 0; k < BH; k++)
         dg[k] = (dout[k] + w->dh[k]) * (1 - g[k] * g[k]);
 }
@@ -401,7 +489,11 @@ static void NET(layer_backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work
             NET(rnn_cell_back)(w, l, t, dout);
         if (t == 0)
             break;  /* the gradient into the carried-in state is not needed */
-        NET(gemm)(0, 1, B, H, GH, w->dgh + (size_t)t * B * GH, GH, lt->Wh, GH, 0, w->dh, H);
+        const REAL *dg = w->dgh + (size_t)t * B * GH;
+        if (lt->WhT)
+            NET(gemm)(0, 0, B, H, GH, dg, GH, lt->WhT, H, 0, w->dh, H);
+        else
+            NET(gemm)(0, 1, B, H, GH, dg, GH, lt->Wh, GH, 0, w->dh, H);
         if (s->cell == CELL_GRU)
             for (size_t k = 0; k < BH; k++)
                 w->dh[k] += w->dtmp[k];
@@ -461,6 +553,5 @@ void NET(backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work) *w, int T,
 }
 
 #undef GEMM
-#undef R_EXP
-#undef R_TANH
-#undef R_LOG
+#undef SIMD
+#undef KERNEL

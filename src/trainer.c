@@ -1,6 +1,9 @@
 /* trainer: the training loop's state and one step of it; see trainer.h. */
 #include "trainer.h"
 
+#include "blas.h"
+#include "pool.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +67,7 @@ static int check_corpus_size(Trainer *tr, RnnError *err)
                        "train.seq_len",
                        c->path, (long long)c->n_train, tr->B, tr->T, (long long)need);
     tr->stream_len = c->n_train / tr->B;
-    /* validation: as many streams as hold at least two symbols, up to B */
+    /* validation: as many streams as hold a full window, up to B */
     int64_t vb = c->n_val / (tr->T + 1);
     if (vb < 1 && c->n_val >= 2)
         vb = 1;
@@ -72,22 +75,78 @@ static int check_corpus_size(Trainer *tr, RnnError *err)
     return 0;
 }
 
+static int choose_workers(const Config *cfg, int B)
+{
+    int n = cfg->train.threads > 0 ? cfg->train.threads : blas_cores();
+    if (n > B)
+        n = B;
+    if (n > 1)
+        blas_set_threads(1);  /* each worker runs its own single-threaded GEMMs */
+    else
+        blas_set_threads(cfg->train.threads);
+    return n;
+}
+
+/* Share n items among workers as evenly as possible. */
+static void share(int n, int workers, int w, int *first, int *count)
+{
+    int base = n / workers, extra = n % workers;
+    *count = base + (w < extra);
+    *first = w * base + (w < extra ? w : extra);
+}
+
+static int worker_init(Trainer *tr, TrainWorker *wk, int w, RnnError *err)
+{
+    const ModelShape *s = &tr->model.shape;
+    share(tr->B, tr->n_workers, w, &wk->b0, &wk->B);
+    share(tr->eval_B, tr->n_workers, w, &wk->eval_b0, &wk->eval_B);
+    int wide = wk->B > wk->eval_B ? wk->B : wk->eval_B;
+    size_t rows = (size_t)tr->T * wide, states = (size_t)s->L * wide * s->H;
+    wk->grads = w == 0 ? tr->grads : calloc(tr->model.off.total, sizeof(float));
+    wk->x = malloc(sizeof(int32_t) * rows);
+    wk->y = malloc(sizeof(int32_t) * rows);
+    wk->state_h = calloc(states, sizeof(float));
+    wk->state_c = calloc(states, sizeof(float));
+    if (!wk->grads || !wk->x || !wk->y || !wk->state_h || !wk->state_c)
+        return err_set(err, RNN_ERR_RUNTIME, "out of memory setting up worker %d", w);
+    net_bind(s, wk->grads, &wk->g);
+    if (wk->B > 0 && net_work_init(&wk->work, s, wk->B, tr->T, tr->cfg.model.dropout, err))
+        return -1;
+    if (wk->eval_B > 0 && net_work_init(&wk->eval_work, s, wk->eval_B, tr->T, 0, err))
+        return -1;
+    return 0;
+}
+
+static void worker_free(Trainer *tr, TrainWorker *wk, int w)
+{
+    net_work_free(&wk->work);
+    net_work_free(&wk->eval_work);
+    if (w != 0)
+        free(wk->grads);
+    free(wk->x);
+    free(wk->y);
+    free(wk->state_h);
+    free(wk->state_c);
+    (void)tr;
+}
+
 static int alloc_buffers(Trainer *tr, RnnError *err)
 {
     const ModelShape *s = &tr->model.shape;
-    size_t sbh = (size_t)s->L * tr->B * s->H, ebh = (size_t)s->L * (tr->eval_B + 1) * s->H;
-    size_t tb = (size_t)tr->T * tr->B;
+    size_t sbh = (size_t)s->L * tr->B * s->H;
     tr->grads = calloc(tr->model.off.total, sizeof(float));
+    tr->WhT = malloc(sizeof(float) * (size_t)s->L * s->H * model_gates(s->cell) * s->H);
     tr->state_h = calloc(sbh, sizeof(float));
     tr->state_c = calloc(sbh, sizeof(float));
-    tr->eval_h = calloc(ebh, sizeof(float));
-    tr->eval_c = calloc(ebh, sizeof(float));
-    tr->x = malloc(sizeof(int32_t) * tb);
-    tr->y = malloc(sizeof(int32_t) * tb);
-    if (!tr->grads || !tr->state_h || !tr->state_c || !tr->eval_h || !tr->eval_c || !tr->x ||
-        !tr->y || history_init(&tr->train_hist, 8192) || history_init(&tr->val_hist, 2048))
+    tr->workers = calloc((size_t)tr->n_workers, sizeof(TrainWorker));
+    if (!tr->grads || !tr->WhT || !tr->state_h || !tr->state_c || !tr->workers ||
+        history_init(&tr->train_hist, 8192) || history_init(&tr->val_hist, 2048))
         return err_set(err, RNN_ERR_RUNTIME, "out of memory setting up training");
-    return 0;
+    for (int w = 0; w < tr->n_workers; w++)
+        if (worker_init(tr, &tr->workers[w], w, err))
+            return -1;
+    tr->pool = pool_new(tr->n_workers, err);
+    return tr->pool ? 0 : -1;
 }
 
 int trainer_init(Trainer *tr, const Config *cfg, const Corpus *corpus, RnnError *err)
@@ -108,36 +167,52 @@ int trainer_init(Trainer *tr, const Config *cfg, const Corpus *corpus, RnnError 
     rng_seed(&tr->rng, cfg->train.seed ^ 0x5eedd20b0u);
     if (model_init(&tr->model, &s, &init, err))
         return -1;
+    tr->n_workers = choose_workers(cfg, tr->B);
     if (alloc_buffers(tr, err) ||
-        optim_init(&tr->opt, cfg->train.optimizer, tr->model.off.total, err) ||
-        net_work_init(&tr->work, &s, tr->B, tr->T, cfg->model.dropout, err) ||
-        (tr->eval_B > 0 && net_work_init(&tr->eval_work, &s, tr->eval_B, tr->T, 0, err))) {
+        optim_init(&tr->opt, cfg->train.optimizer, tr->model.off.total, err)) {
         trainer_free(tr);
         return -1;
     }
     net_bind(&s, tr->model.params, &tr->p);
-    net_bind(&s, tr->grads, &tr->g);
     tr->lr = cfg->train.learning_rate;
     return 0;
 }
 
 void trainer_free(Trainer *tr)
 {
+    pool_free(tr->pool);
+    tr->pool = NULL;
+    for (int w = 0; tr->workers && w < tr->n_workers; w++)
+        worker_free(tr, &tr->workers[w], w);
+    free(tr->workers);
+    tr->workers = NULL;
     model_free(&tr->model);
     optim_free(&tr->opt);
-    net_work_free(&tr->work);
-    net_work_free(&tr->eval_work);
     free(tr->grads);
+    free(tr->WhT);
     free(tr->state_h);
     free(tr->state_c);
-    free(tr->eval_h);
-    free(tr->eval_c);
-    free(tr->x);
-    free(tr->y);
     history_free(&tr->train_hist);
     history_free(&tr->val_hist);
-    tr->grads = tr->state_h = tr->state_c = tr->eval_h = tr->eval_c = NULL;
-    tr->x = tr->y = NULL;
+    tr->grads = tr->WhT = tr->state_h = tr->state_c = NULL;
+}
+
+/* ---- state slices ---------------------------------------------------------- */
+
+/* Copy streams [b0, b0 + n) of an [L x B x H] state into a worker's
+ * [L x n x H] buffer (to_worker) or back. */
+static void state_slice(const Trainer *tr, float *all, float *mine, int b0, int n,
+                        int to_worker)
+{
+    const ModelShape *s = &tr->model.shape;
+    size_t H = (size_t)s->H;
+    for (int l = 0; l < s->L; l++) {
+        float *a = all + ((size_t)l * tr->B + b0) * H, *m = mine + (size_t)l * n * H;
+        if (to_worker)
+            memcpy(m, a, sizeof(float) * n * H);
+        else
+            memcpy(a, m, sizeof(float) * n * H);
+    }
 }
 
 /* ---- the step -------------------------------------------------------------- */
@@ -155,38 +230,90 @@ double trainer_epoch(const Trainer *tr)
     return (double)tr->symbols_seen / (double)tr->corpus->n_train;
 }
 
-/* Fill x and y with the next window of every stream; wrap at the end. */
-static void next_window(Trainer *tr)
+/* At the end of the streams every stream wraps to its start, state zeroed. */
+static void maybe_wrap(Trainer *tr)
 {
-    int B = tr->B, T = tr->T;
-    if (tr->pos + T + 1 > tr->stream_len) {
-        tr->pos = 0;
-        const ModelShape *s = &tr->model.shape;
-        size_t sbh = (size_t)s->L * B * s->H;
-        memset(tr->state_h, 0, sizeof(float) * sbh);
-        memset(tr->state_c, 0, sizeof(float) * sbh);
+    if (tr->pos + tr->T + 1 <= tr->stream_len)
+        return;
+    const ModelShape *s = &tr->model.shape;
+    size_t sbh = (size_t)s->L * tr->B * s->H;
+    tr->pos = 0;
+    memset(tr->state_h, 0, sizeof(float) * sbh);
+    memset(tr->state_c, 0, sizeof(float) * sbh);
+}
+
+/* Refresh the transposed recurrent weights the backward pass multiplies by. */
+static void transpose_recurrent(Trainer *tr)
+{
+    const ModelShape *s = &tr->model.shape;
+    int H = s->H, GH = model_gates(s->cell) * H;
+    for (int l = 0; l < s->L; l++) {
+        float *dst = tr->WhT + (size_t)l * H * GH;
+        const float *src = tr->p.layer[l].Wh;
+        for (int i = 0; i < H; i++)
+            for (int j = 0; j < GH; j++)
+                dst[(size_t)j * H + i] = src[(size_t)i * GH + j];
+        tr->p.layer[l].WhT = dst;
     }
+}
+
+/* Worker job: forward and backward over this worker's streams. */
+static void train_job(void *arg, int w)
+{
+    Trainer *tr = arg;
+    TrainWorker *wk = &tr->workers[w];
+    int B = wk->B, T = tr->T;
+    if (B == 0)
+        return;
     const int32_t *ids = tr->corpus->ids;
     for (int b = 0; b < B; b++) {
-        const int32_t *src = ids + (int64_t)b * tr->stream_len + tr->pos;
+        const int32_t *src = ids + (int64_t)(wk->b0 + b) * tr->stream_len + tr->pos;
         for (int t = 0; t < T; t++) {
-            tr->x[t * B + b] = src[t];
-            tr->y[t * B + b] = src[t + 1];
+            wk->x[t * B + b] = src[t];
+            wk->y[t * B + b] = src[t + 1];
         }
     }
-    tr->pos += T;
+    state_slice(tr, tr->state_h, wk->state_h, wk->b0, B, 1);
+    state_slice(tr, tr->state_c, wk->state_c, wk->b0, B, 1);
+    memset(wk->grads, 0, sizeof(float) * tr->model.off.total);
+    wk->loss_sum = net_forward(&tr->p, &wk->work, T, wk->x, wk->y, wk->state_h, wk->state_c,
+                               &wk->rng);
+    net_backward(&tr->p, &wk->g, &wk->work, T, wk->x, wk->y, 1.0 / ((double)tr->B * T));
+    state_slice(tr, tr->state_h, wk->state_h, wk->b0, B, 0);
+    state_slice(tr, tr->state_c, wk->state_c, wk->b0, B, 0);
+}
+
+/* Worker job: add the other workers' gradients into worker 0's, each
+ * worker summing its own slice of the parameters. */
+static void reduce_job(void *arg, int w)
+{
+    Trainer *tr = arg;
+    int first, count;
+    share((int)tr->model.off.total, tr->n_workers, w, &first, &count);
+    float *dst = tr->grads + first;
+    for (int k = 1; k < tr->n_workers; k++) {
+        const float *src = tr->workers[k].grads + first;
+        for (int i = 0; i < count; i++)
+            dst[i] += src[i];
+    }
 }
 
 int trainer_step(Trainer *tr, RnnError *err)
 {
     int TB = tr->B * tr->T;
     size_t n = tr->model.off.total;
-    next_window(tr);
-    memset(tr->grads, 0, sizeof(float) * n);
-    double sum = net_forward(&tr->p, &tr->work, tr->T, tr->x, tr->y, tr->state_h,
-                             tr->state_c, &tr->rng);
+    maybe_wrap(tr);
+    transpose_recurrent(tr);
+    for (int w = 0; w < tr->n_workers; w++)
+        rng_seed(&tr->workers[w].rng, rng_next(&tr->rng));
+    pool_run(tr->pool, train_job, tr);
+    if (tr->n_workers > 1)
+        pool_run(tr->pool, reduce_job, tr);
+    double sum = 0;
+    for (int w = 0; w < tr->n_workers; w++)
+        sum += tr->workers[w].loss_sum;
+    tr->pos += tr->T;
     double loss = sum / TB;
-    net_backward(&tr->p, &tr->g, &tr->work, tr->T, tr->x, tr->y, 1.0 / TB);
     double norm = optim_grad_norm(tr->grads, n);
     if (!isfinite(loss) || !isfinite(norm))
         return err_set(err, RNN_ERR_RUNTIME,
@@ -206,30 +333,44 @@ int trainer_step(Trainer *tr, RnnError *err)
     return 0;
 }
 
-double trainer_evaluate(Trainer *tr)
+/* Worker job: this worker's validation streams, window by window. */
+static void eval_job(void *arg, int w)
 {
-    if (tr->eval_B <= 0)
-        return NAN;
+    Trainer *tr = arg;
+    TrainWorker *wk = &tr->workers[w];
     const Corpus *c = tr->corpus;
     const ModelShape *s = &tr->model.shape;
-    int B = tr->eval_B, T = tr->T;
-    int64_t len = c->n_val / B;
-    const int32_t *val = c->ids + c->n_train;
-    memset(tr->eval_h, 0, sizeof(float) * (size_t)s->L * B * s->H);
-    memset(tr->eval_c, 0, sizeof(float) * (size_t)s->L * B * s->H);
-    double sum = 0;
-    int64_t count = 0;
+    int B = wk->eval_B, T = tr->T;
+    wk->loss_sum = 0;
+    wk->count = 0;
+    if (B == 0)
+        return;
+    int64_t len = c->n_val / tr->eval_B;
+    const int32_t *val = c->ids + c->n_train + (int64_t)wk->eval_b0 * len;
+    memset(wk->state_h, 0, sizeof(float) * (size_t)s->L * B * s->H);
+    memset(wk->state_c, 0, sizeof(float) * (size_t)s->L * B * s->H);
     for (int64_t pos = 0; pos + 1 < len; pos += T) {
         int Tc = (int)(len - 1 - pos < T ? len - 1 - pos : T);
         for (int b = 0; b < B; b++)
             for (int t = 0; t < Tc; t++) {
-                tr->x[t * B + b] = val[(int64_t)b * len + pos + t];
-                tr->y[t * B + b] = val[(int64_t)b * len + pos + t + 1];
+                wk->x[t * B + b] = val[(int64_t)b * len + pos + t];
+                wk->y[t * B + b] = val[(int64_t)b * len + pos + t + 1];
             }
-        sum += net_forward(&tr->p, &tr->eval_work, Tc, tr->x, tr->y, tr->eval_h, tr->eval_c,
-                           NULL);
-        count += (int64_t)Tc * B;
+        wk->loss_sum += net_forward(&tr->p, &wk->eval_work, Tc, wk->x, wk->y, wk->state_h,
+                                    wk->state_c, NULL);
+        wk->count += (int64_t)Tc * B;
     }
+}
+
+double trainer_evaluate(Trainer *tr)
+{
+    if (tr->eval_B <= 0)
+        return NAN;
+    pool_run(tr->pool, eval_job, tr);
+    double sum = 0;
+    int64_t count = 0;
+    for (int w = 0; w < tr->n_workers; w++)
+        sum += tr->workers[w].loss_sum, count += tr->workers[w].count;
     double loss = count > 0 ? sum / (double)count : NAN;
     tr->last_val = loss;
     tr->last_val_step = tr->step;

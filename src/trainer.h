@@ -40,22 +40,39 @@ int history_init(History *h, int cap);
 void history_free(History *h);
 void history_add(History *h, int64_t step, double value);
 
+/* One worker's share of the batch: streams [b0, b0 + B) of training and
+ * [eval_b0, eval_b0 + eval_B) of validation, with its own activations,
+ * gradients and state, so each core runs single-threaded GEMMs on its own
+ * part instead of two threads sharing every small GEMM. */
+typedef struct TrainWorker {
+    int b0, B, eval_b0, eval_B;
+    net_Work work, eval_work;
+    float *grads;            /* worker 0: the trainer's own buffer */
+    net_Tensors g;
+    int32_t *x, *y;          /* [T x max(B, eval_B)] */
+    float *state_h, *state_c;  /* [L x max(B, eval_B) x H] */
+    Rng rng;                 /* dropout, reseeded every step */
+    double loss_sum;         /* summed cross-entropy of the last job */
+    int64_t count;           /* targets in it */
+} TrainWorker;
+
 typedef struct Trainer {
     Config cfg;
     const Corpus *corpus;
     Model model;
-    float *grads;            /* model.off.total floats */
+    float *grads;            /* model.off.total floats, the reduced gradient */
     Optimizer opt;
-    net_Tensors p, g;
-    net_Work work, eval_work;
+    net_Tensors p;
+    float *WhT;              /* transposed recurrent weights, refreshed each step */
     int B, T;
     int eval_B;              /* validation streams (0: no validation) */
     int64_t stream_len;      /* training symbols per stream */
     int64_t pos;             /* cursor within every stream */
     float *state_h, *state_c;          /* [L x B x H] carried state */
-    float *eval_h, *eval_c;            /* [L x eval_B x H] */
-    int32_t *x, *y;                    /* [T x B] ids of the current window */
-    Rng rng;                 /* dropout */
+    int n_workers;
+    TrainWorker *workers;
+    struct Pool *pool;
+    Rng rng;                 /* seeds the workers' dropout masks */
     int64_t step;            /* steps done */
     int64_t symbols_seen;
     double lr;
@@ -67,7 +84,10 @@ typedef struct Trainer {
 
 /* Build a run from cfg over corpus: checks the shape and the corpus size,
  * allocates everything the step loop needs, initialises the model from
- * train.seed. Returns 0 or -1 with err. */
+ * train.seed. train.threads workers (0: all cores; at most the batch) share
+ * the batch, each with single-threaded BLAS; with one worker BLAS gets the
+ * threads instead. The same seed and thread count give the same losses.
+ * Returns 0 or -1 with err. */
 int trainer_init(Trainer *tr, const Config *cfg, const Corpus *corpus, RnnError *err);
 
 /* One optimisation step over the next window. Returns 0, or -1 with err

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "blas.h"
+#include "checkpoint.h"
 #include "commands.h"
 #include "corpus.h"
 #include "trainer.h"
@@ -32,13 +33,32 @@ static void catch_stop_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Load the corpus and build the trainer; prints nothing. */
+/* The config of a run: the command line's, or when resuming the
+ * checkpoint's own with the command line's --config, --corpus and --set on
+ * top. */
+static int run_config(const Options *o, Config *cfg, RnnError *err)
+{
+    *cfg = o->cfg;
+    if (!o->resume[0])
+        return 0;
+    return checkpoint_load_config(o->resume, cfg, err) || options_apply_overrides(o, cfg, err)
+               ? -1 : 0;
+}
+
+/* Load the corpus and build the trainer (restored when resuming); prints
+ * nothing. */
 static int setup(const Options *o, Corpus *corpus, Trainer *tr, RnnError *err)
 {
+    static Config cfg;
     memset(corpus, 0, sizeof *corpus);
-    if (corpus_load(corpus, &o->cfg.corpus, err))
+    if (run_config(o, &cfg, err) || corpus_load(corpus, &cfg.corpus, err))
         return -1;
-    if (trainer_init(tr, &o->cfg, corpus, err)) {
+    if (trainer_init(tr, &cfg, corpus, err)) {
+        corpus_free(corpus);
+        return -1;
+    }
+    if (o->resume[0] && checkpoint_restore(tr, o->resume, err)) {
+        trainer_free(tr);
         corpus_free(corpus);
         return -1;
     }
@@ -54,10 +74,14 @@ static void print_banner(const Trainer *tr, int threads, FILE *out)
             c->path, (long long)c->n, c->vocab.size, (long long)c->n_train, (long long)c->n_val);
     fprintf(out, "model: %s; batch %d x seq_len %d, %s lr %g\n", model, tr->B, tr->T,
             config_optimizer_name(tr->cfg.train.optimizer), tr->cfg.train.learning_rate);
-    if (threads > 0)
-        fprintf(out, "blas: %s, %d thread%s\n", blas_name(), threads, threads == 1 ? "" : "s");
+    if (tr->n_workers > 1)
+        fprintf(out, "threads: %d, each training its share of the batch with "
+                     "single-threaded %s\n", tr->n_workers, blas_name());
+    else if (threads > 0)
+        fprintf(out, "threads: 1 worker; %s with %d thread%s\n", blas_name(), threads,
+                threads == 1 ? "" : "s");
     else
-        fprintf(out, "blas: %s (thread count not settable)\n", blas_name());
+        fprintf(out, "threads: 1 worker; %s (thread count not settable)\n", blas_name());
     if (tr->eval_B == 0)
         fprintf(out, "warning: the validation split is too small to evaluate; "
                      "raise corpus.val_fraction\n");
@@ -72,6 +96,7 @@ typedef struct Progress {
     double rate;        /* chars/s over the last log interval */
     int bar;            /* stderr is a terminal: draw a live bar */
     FILE *metrics;
+    int64_t saved_step;  /* step of the last periodic last.ckpt (-1: none) */
 } Progress;
 
 static void write_metrics(const Trainer *tr, Progress *pg, int evaluated)
@@ -132,10 +157,59 @@ static int open_metrics(const Options *o, Progress *pg, RnnError *err)
     return 0;
 }
 
+/* Checkpoints due after a step; a failed save is a warning (the previous
+ * file is kept) and training goes on. */
+static void periodic_checkpoint(const Options *o, Trainer *tr, Progress *pg,
+                                int evaluated)
+{
+    RnnError err;
+    char path[CONFIG_PATH_MAX];
+    int due = checkpoint_due(tr, evaluated);
+    if (!due)
+        return;
+    if (checkpoint_after_step(tr, evaluated, &err)) {
+        fprintf(stderr, "rnntop: warning: %s\n", err.msg);
+        return;
+    }
+    if (due & CKPT_DUE_PERIODIC)
+        pg->saved_step = tr->step;
+    if (o->quiet)
+        return;
+    if (pg->bar)
+        fputs("\r\033[K", stderr);
+    if (due & CKPT_DUE_PERIODIC && !checkpoint_path(&tr->cfg, "last.ckpt", path, sizeof path))
+        printf("checkpoint: step %lld saved to %s\n", (long long)tr->step, path);
+    if (due & CKPT_DUE_BEST && !checkpoint_path(&tr->cfg, "best.ckpt", path, sizeof path))
+        printf("checkpoint: new best val %.4f saved to %s\n", tr->last_val, path);
+    fflush(stdout);
+}
+
+/* At the end (the limit, a signal): last.ckpt unless this step's is
+ * saved, and best.ckpt if the final evaluation is a new best. Returns 0 or
+ * -1 with err. */
+static int final_checkpoint(const Options *o, const Trainer *tr, const Progress *pg,
+                            int new_best, RnnError *err)
+{
+    char path[CONFIG_PATH_MAX];
+    if (!checkpoint_enabled(&tr->cfg))
+        return 0;
+    if (new_best && checkpoint_save_named(tr, "best.ckpt", err))
+        return -1;
+    if (new_best && !o->quiet && !checkpoint_path(&tr->cfg, "best.ckpt", path, sizeof path))
+        printf("checkpoint: new best val %.4f saved to %s\n", tr->last_val, path);
+    int fresh = pg->saved_step != tr->step;
+    if (fresh && checkpoint_save_last(tr, err))
+        return -1;
+    checkpoint_path(&tr->cfg, "last.ckpt", path, sizeof path);
+    if ((fresh && !o->quiet) || stop_signal)
+        printf("checkpoint: step %lld saved to %s\n", (long long)tr->step, path);
+    return 0;
+}
+
 /* The step loop: stops at the step or time limit or a signal. */
 static int train_loop(const Options *o, Trainer *tr, Progress *pg, RnnError *err)
 {
-    const TrainConfig *tc = &o->cfg.train;
+    const TrainConfig *tc = &tr->cfg.train;
     int64_t goal = o->steps > 0 ? tr->step + o->steps : 0;
     while (!stop_signal && (!goal || tr->step < goal) &&
            (o->time_limit <= 0 || clock_seconds() - pg->start < o->time_limit)) {
@@ -150,6 +224,7 @@ static int train_loop(const Options *o, Trainer *tr, Progress *pg, RnnError *err
             if (!o->quiet)
                 print_progress(tr, pg, goal);
         }
+        periodic_checkpoint(o, tr, pg, evaluated);
     }
     return 0;
 }
@@ -161,16 +236,20 @@ int cmd_train(const Options *o)
     RnnError err;
     err_clear(&err);
     Progress pg = {0};
+    pg.saved_step = -1;
     if (open_metrics(o, &pg, &err))
         return report_error(&err);
-    int threads = blas_set_threads(o->cfg.train.threads);
     if (setup(o, &corpus, &tr, &err)) {
         if (pg.metrics)
             fclose(pg.metrics);
         return report_error(&err);
     }
+    int threads = blas_set_threads(tr.cfg.train.threads);
     if (!o->quiet)
         print_banner(&tr, threads, stdout);
+    if (!o->quiet && o->resume[0])
+        printf("resumed: %s at step %lld, epoch %.3f\n", o->resume, (long long)tr.step,
+               trainer_epoch(&tr));
     pg.bar = !o->quiet && isatty(STDERR_FILENO);
     pg.start = pg.last_time = clock_seconds();
     catch_stop_signals();
@@ -178,7 +257,10 @@ int cmd_train(const Options *o)
     if (pg.bar)
         fputs("\n", stderr);
     double elapsed = clock_seconds() - pg.start;
+    double best_before = tr.best_val;
     double val = failed ? tr.last_val : trainer_evaluate(&tr);
+    int new_best = isfinite(val) && !(val >= best_before);
+    int save_failed = !failed && final_checkpoint(o, &tr, &pg, new_best, &err);
     printf("done: steps=%lld train_loss=%.4f val_loss=%.4f bpc=%.4f chars_per_sec=%.0f\n",
            (long long)tr.step, tr.last_loss, val, val / log(2.0),
            elapsed > 0 ? (double)tr.symbols_seen / elapsed : 0.0);
@@ -187,7 +269,7 @@ int cmd_train(const Options *o)
         fclose(pg.metrics);
     trainer_free(&tr);
     corpus_free(&corpus);
-    if (failed)
+    if (failed || save_failed)
         return report_error(&err);
     if (stop_signal)
         return 128 + stop_signal;
@@ -222,13 +304,20 @@ int cmd_bench(const Options *o)
     const ModelShape *s = &tr.model.shape;
     double chars = (double)steps * tr.B * tr.T, cps = chars / dt;
     double gflops = cps * model_flops_per_symbol(s) / 1e9;
-    double peak = blas_sgemm_gflops(tr.B, model_gates(s->cell) * s->H, s->H, 0.5);
-    printf("steps %lld x %d symbols in %.3f s; loss %.4f\n", (long long)steps, tr.B * tr.T, dt,
-           tr.last_loss);
-    printf("matrix products: %.2f MFLOP per symbol; %.1f%% of SGEMM at the model's "
-           "recurrent shape (%dx%d times %dx%d)\n",
-           model_flops_per_symbol(s) / 1e6, 100 * gflops / peak, tr.B, s->H, s->H,
-           model_gates(s->cell) * s->H);
+    /* the peaks with every thread the run used, as one BLAS call would */
+    int threads_used = tr.n_workers > 1 ? tr.n_workers : (threads > 0 ? threads : 1);
+    blas_set_threads(threads_used);
+    int GH = model_gates(s->cell) * s->H;
+    double peak = blas_sgemm_gflops(tr.B, GH, s->H, 0.5);
+    double big = blas_sgemm_gflops(1024, 1024, 1024, 0.5);
+    printf("steps %lld x %d symbols in %.3f s; loss %.4f; %d worker%s\n", (long long)steps,
+           tr.B * tr.T, dt, tr.last_loss, tr.n_workers, tr.n_workers == 1 ? "" : "s");
+    printf("matrix products: %.2f MFLOP per symbol, %.1f GFLOP/s achieved\n",
+           model_flops_per_symbol(s) / 1e6, gflops);
+    printf("sgemm with %d thread%s: %.1f GFLOP/s at the recurrent shape (%dx%d times %dx%d), "
+           "%.1f GFLOP/s at 1024^3; achieved = %.0f%% and %.0f%% of those\n",
+           threads_used, threads_used == 1 ? "" : "s", peak, tr.B, s->H, s->H, GH, big,
+           100 * gflops / peak, 100 * gflops / big);
     printf("bench: chars_per_sec=%.0f gflops=%.2f sgemm_peak_gflops=%.2f\n", cps, gflops, peak);
     trainer_free(&tr);
     corpus_free(&corpus);
