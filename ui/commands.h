@@ -8,7 +8,10 @@
 
 int cmd_train(const Options *o);
 int cmd_bench(const Options *o);
+int cmd_sample(const Options *o);
+int cmd_eval(const Options *o);
 int cmd_config(const Options *o);
+int cmd_dashboard(const Options *o);
 
 /* Print "rnntop: message" for an error and return its exit status. */
 int report_error(const RnnError *err);

@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "checkpoint.h"
 #include "commands.h"
 #include "options.h"
 
@@ -15,9 +16,18 @@ int report_error(const RnnError *err)
     return err->status ? err->status : RNN_ERR_RUNTIME;
 }
 
+/* The effective config; with --resume or --checkpoint FILE, that file's
+ * config with the command line on top (what `train --resume` would use). */
 int cmd_config(const Options *o)
 {
-    config_write_yaml(&o->cfg, stdout);
+    static Config cfg;
+    RnnError err;
+    const char *ck = o->resume[0] ? o->resume : o->checkpoint;
+    cfg = o->cfg;
+    if (ck[0] && (checkpoint_load_config(ck, &cfg, &err) ||
+                  options_apply_overrides(o, &cfg, &err)))
+        return report_error(&err);
+    config_write_yaml(&cfg, stdout);
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -40,8 +50,11 @@ int main(int argc, char **argv)
     case CMD_HELP:
         fputs(options_usage(CMD_HELP), stdout);
         return 0;
+    case CMD_DASHBOARD: return cmd_dashboard(&opts);
     case CMD_TRAIN: return cmd_train(&opts);
     case CMD_BENCH: return cmd_bench(&opts);
+    case CMD_SAMPLE: return cmd_sample(&opts);
+    case CMD_EVAL: return cmd_eval(&opts);
     case CMD_CONFIG: return cmd_config(&opts);
     default:
         fprintf(stderr, "rnntop: the %s command is not available in this build\n",

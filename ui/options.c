@@ -56,7 +56,8 @@ static const char USAGE_TRAIN[] =
     "  -c, --config FILE    YAML config\n"
     "      --corpus FILE    overrides corpus.path\n"
     "      --set KEY=VALUE  overrides a config key (repeatable)\n"
-    "      --resume FILE    continue from a checkpoint\n"
+    "      --resume FILE    continue from a checkpoint exactly, with its config as the base\n"
+    "                       (model shape, batch and optimizer cannot change)\n"
     "      --steps N        train N more steps\n"
     "      --time SECONDS   train at most this long\n"
     "      --metrics FILE   write one JSON object per logged step\n"
@@ -92,12 +93,20 @@ static const char USAGE_EVAL[] =
     "usage: rnntop eval --checkpoint FILE [--corpus FILE] [--baseline]\n"
     "\n"
     "Validation loss in nats and bits per symbol, and perplexity, of a saved model on its own\n"
-    "validation split or on another corpus with the same vocabulary.\n";
+    "validation split or on another corpus with the same vocabulary. Ends with:\n"
+    "eval: val_loss=X bpc=Y perplexity=Z symbols=N\n"
+    "\n"
+    "  --checkpoint FILE    the saved model\n"
+    "  --corpus FILE        evaluate on the validation split (the last corpus.val_fraction)\n"
+    "                       of FILE instead of the checkpoint's own corpus\n"
+    "  --set KEY=VALUE      e.g. --set corpus.val_fraction=0.5 (at most 0.5)\n"
+    "  --baseline           also the loss of a unigram model of the training split\n";
 
 static const char USAGE_CONFIG[] =
-    "usage: rnntop config [-c FILE] [--corpus FILE] [--set KEY=VALUE]...\n"
+    "usage: rnntop config [-c FILE] [--corpus FILE] [--set KEY=VALUE]... [--resume FILE]\n"
     "\n"
-    "Print the effective config, after all overrides, as YAML that can be loaded again.\n";
+    "Print the effective config, after all overrides, as YAML that can be loaded again.\n"
+    "With --resume (or --checkpoint) FILE: the checkpoint's config with the overrides on top.\n";
 
 const char *options_usage(Command c)
 {
@@ -207,18 +216,43 @@ static int parse_temperatures(Options *o, const char *s, RnnError *err)
 }
 
 /* An option that sets a config key: validated by config_set, reported
- * under the option's own name. */
-static int set_key(Options *o, const char *opt, const char *key, const char *value,
-                   RnnError *err)
+ * under the option's own name (key NULL: value is a --set assignment). */
+static int apply_key(Config *cfg, const char *opt, const char *key, const char *value,
+                     RnnError *err)
 {
     char assignment[CONFIG_TEXT_MAX + 64];
+    if (!key)
+        return config_set(cfg, value, err);
     snprintf(assignment, sizeof assignment, "%s=%s", key, value);
-    if (config_set(&o->cfg, assignment, err) == 0)
+    if (config_set(cfg, assignment, err) == 0)
         return 0;
     const char *why = strstr(err->msg, ": ");
     char reason[sizeof err->msg];
     snprintf(reason, sizeof reason, "%s", why ? why + 2 : err->msg);
     return err_set(err, RNN_ERR_INPUT, "%s %s: %s", opt, value, reason);
+}
+
+/* apply_key on o->cfg, remembered for options_apply_overrides. */
+static int set_key(Options *o, const char *opt, const char *key, const char *value,
+                   RnnError *err)
+{
+    if (o->n_overrides == OPTIONS_MAX_OVERRIDES)
+        return err_set(err, RNN_ERR_INPUT, "%s %s: at most %d options that set config keys",
+                       opt, value, OPTIONS_MAX_OVERRIDES);
+    o->overrides[o->n_overrides++] = (Override){opt, key, value};
+    return apply_key(&o->cfg, opt, key, value, err);
+}
+
+int options_apply_overrides(const Options *o, Config *cfg, RnnError *err)
+{
+    if (o->config_given && config_load_file(cfg, o->config_path, err))
+        return -1;
+    for (int i = 0; i < o->n_overrides; i++) {
+        const Override *v = &o->overrides[i];
+        if (apply_key(cfg, v->opt, v->key, v->value, err))
+            return -1;
+    }
+    return config_validate(cfg, err);
 }
 
 static void copy_path(char *dst, const char *src)
@@ -265,6 +299,7 @@ static int first_pass(Options *o, Args a, RnnError *err)
             if (bad)
                 return -1;
             copy_path(o->config_path, a.value);
+            o->config_given = 1;
         }
     }
     return 0;
@@ -315,7 +350,7 @@ static int one_option(Options *o, Args *a, RnnError *err)
     if (take_value(a, "--config", "-c", err, &bad))
         return bad ? -1 : 0;
     if (take_value(a, "--set", NULL, err, &bad))
-        return bad ? -1 : config_set(&o->cfg, a->value, err);
+        return bad ? -1 : set_key(o, "--set", NULL, a->value, err);
     if (take_value(a, "--corpus", NULL, err, &bad)) {
         if (bad)
             return -1;

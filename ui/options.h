@@ -17,6 +17,15 @@
 #include "error.h"
 
 #define OPTIONS_MAX_TEMPS 16
+#define OPTIONS_MAX_OVERRIDES 256
+
+/* One command-line option that set a config key, kept so that it can be
+ * applied again over another base config (a checkpoint's). */
+typedef struct Override {
+    const char *opt;    /* "--set", "--corpus", "--prime", ... */
+    const char *key;    /* "corpus.path"; NULL for --set (value is KEY=VALUE) */
+    const char *value;  /* points into argv */
+} Override;
 
 typedef enum {
     CMD_DASHBOARD = 0,
@@ -36,6 +45,9 @@ typedef struct Options {
     char resume[CONFIG_PATH_MAX];       /* --resume FILE */
     char checkpoint[CONFIG_PATH_MAX];   /* --checkpoint FILE (sample, eval) */
     int corpus_given;                   /* --corpus was on the command line */
+    int config_given;                   /* -c/--config was on the command line */
+    Override overrides[OPTIONS_MAX_OVERRIDES]; /* --set, --corpus, ... in order */
+    int n_overrides;
     int help;                           /* -h, --help: print the command's usage */
     /* train, bench */
     int64_t steps;                      /* --steps N (0: unbounded / default) */
@@ -56,6 +68,11 @@ typedef struct Options {
 /* Parse argv (argv[0] is the program). Returns 0, or -1 with err (status
  * RNN_ERR_INPUT) naming the offending option or config file position. */
 int options_parse(Options *o, int argc, char **argv, RnnError *err);
+
+/* Apply the command line over cfg (e.g. a checkpoint's own config): an
+ * explicit --config file, then every option that set a key, in order; then
+ * validate. The default config file is not read. Returns 0 or -1 with err. */
+int options_apply_overrides(const Options *o, Config *cfg, RnnError *err);
 
 /* The usage text of a command (CMD_HELP: the overview). */
 const char *options_usage(Command c);

@@ -1,0 +1,129 @@
+#!/bin/sh
+# test_dashboard: the real dashboard under tmux on a tiny model: panel
+# titles, a live step counter, braille loss dots, the temperature key
+# changing the bars, `r` changing the sample, pause/resume, the too-small
+# screen on resize, quitting with status 0, and Hungarian text in a sample.
+# Everything is polled with generous deadlines (slow, noisy machines).
+set -u
+RNNTOP=${RNNTOP:-./rnntop}
+TMUX_BIN=${TMUX_BIN:-}
+[ -n "$TMUX_BIN" ] || { echo "tmux not found: skipped"; exit 77; }
+tmp=$(mktemp -d)
+T="$TMUX_BIN -L rnntop-test-$$"
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/xdg"
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+awk 'BEGIN { srand(5); for (i = 0; i < 6000; i++) printf "%s", (rand() < 0.5 ? "the cat sat.\n" : "a dog ran! ") }' >"$tmp/small.txt"
+tiny="--set model.hidden=32 --set model.layers=1 --set train.batch=8 --set train.seq_len=16 --set train.eval_every=50 --set train.checkpoint_dir=$tmp/ckpt"
+
+# start NAME CORPUS: the dashboard in a detached 120x40 tmux session
+start() {
+  cat >"$tmp/$1.sh" <<EOS
+#!/bin/sh
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$tmp/xdg"
+"$RNNTOP" --corpus "$2" $tiny
+echo EXIT=\$? >"$tmp/$1.exit"
+EOS
+  chmod +x "$tmp/$1.sh"
+  $T new-session -d -s "$1" -x 120 -y 40 "$tmp/$1.sh"
+}
+cap() { $T capture-pane -p -t "$1" 2>/dev/null; }
+# wait_for NAME PATTERN [SECONDS]: poll the screen for an extended regexp
+wait_for() {
+  end=$(($(date +%s) + ${3:-60}))
+  while [ "$(date +%s)" -le "$end" ]; do
+    cap "$1" | grep -Eq -- "$2" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+step_of() { cap "$1" | sed -n 's/.*step \([0-9][0-9]*\)  epoch.*/\1/p' | head -n 1; }
+# wait_step_above NAME N [SECONDS]
+wait_step_above() {
+  end=$(($(date +%s) + ${3:-60}))
+  while [ "$(date +%s)" -le "$end" ]; do
+    s=$(step_of "$1")
+    [ -n "$s" ] && [ "$s" -gt "$2" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+bars() { cap "$1" | grep -o '[0-9]*\.[0-9]%' | tr '\n' ' '; }
+sample_text() { cap "$1" | awk '/ Sample /{f=1;next} /┗|└/{f=0} f' | sed 's/┃[│└┌].*//'; }
+# quit NAME: q (answering n to the save question), then the exit status
+quit() {
+  $T send-keys -t "$1" q
+  if wait_for "$1" 'save before quitting' 10; then $T send-keys -t "$1" n; fi
+  end=$(($(date +%s) + 60))
+  while [ ! -s "$tmp/$1.exit" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.2; done
+  cat "$tmp/$1.exit" 2>/dev/null
+}
+
+start dash "$tmp/small.txt"
+for title in ' rnntop ' ' Loss ' ' Sample ' ' Next symbol ' ' Sampling '; do
+  wait_for dash "$title" || fail "no panel title '$title': $(cap dash)"
+done
+wait_step_above dash 0 || fail "training did not start: $(cap dash)"
+s0=$(step_of dash)
+wait_step_above dash "${s0:-0}" || fail "the step counter stays at $s0"
+braille=$(printf '\342[\240-\243]')
+end=$(($(date +%s) + 60))
+until cap dash | LC_ALL=C grep -q "$braille" || [ "$(date +%s)" -gt "$end" ]; do sleep 0.2; done
+cap dash | LC_ALL=C grep -q "$braille" || fail "no braille dots in the loss plot: $(cap dash)"
+
+# temperature: the bars of the first symbol change with it
+wait_for dash 'seed 42  500/500' || fail "the sample did not complete: $(cap dash)"
+$T send-keys -t dash Home
+wait_for dash 'Next symbol  step 1 ' || fail "Home did not move the cursor"
+before=$(bars dash)
+$T send-keys -t dash ']'
+wait_for dash 'p at T=0\.85' 20 || fail "] did not raise the temperature: $(cap dash)"
+wait_for dash 'temp +0\.85' 20 || fail "the slider does not show 0.85"
+[ "$(bars dash)" != "$before" ] || fail "the bars did not change with the temperature: $before"
+
+# r: a new sample
+old=$(sample_text dash)
+$T send-keys -t dash r
+end=$(($(date +%s) + 30))
+while [ "$(sample_text dash)" = "$old" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.2; done
+[ "$(sample_text dash)" != "$old" ] || fail "r did not change the sample"
+wait_for dash 'seed [0-9]+' && ! cap dash | grep -q 'seed 42 ' || fail "r kept the seed"
+
+# pause and resume
+$T send-keys -t dash Space
+wait_for dash '\[paused\]' 30 || fail "space did not pause: $(cap dash)"
+p1=$(step_of dash); sleep 2; p2=$(step_of dash)
+[ "$p1" = "$p2" ] || fail "the step counter moved while paused: $p1 -> $p2"
+$T send-keys -t dash Space
+wait_for dash '\[training\]' 30 || fail "space did not resume"
+wait_step_above dash "${p2:-0}" || fail "training did not continue after resuming"
+
+# resize below 80x24 and back
+$T resize-window -t dash -x 70 -y 20
+wait_for dash 'terminal too small \(need 80x24, have 70x20\)' 30 || fail "no too-small screen: $(cap dash)"
+$T resize-window -t dash -x 120 -y 40
+wait_for dash ' Next symbol ' 30 || fail "the panels did not come back: $(cap dash)"
+wait_for dash ' Loss ' 5 || fail "the loss panel did not come back"
+
+status=$(quit dash)
+[ "$status" = "EXIT=0" ] || fail "q: want EXIT=0, got '$status'"
+
+# Hungarian: accented letters in the sample
+hu=${SHARED_CORPORA:-}/petofi.txt
+if [ -n "${SHARED_CORPORA:-}" ] && [ -f "$hu" ]; then
+  start hu "$hu"
+  wait_for hu ' Sample ' || fail "Hungarian: no dashboard: $(cap hu)"
+  end=$(($(date +%s) + 60))
+  until sample_text hu | grep -q '[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]' || [ "$(date +%s)" -gt "$end" ]; do sleep 0.3; done
+  sample_text hu | grep -q '[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]' || fail "no accented letters in the Hungarian sample: $(cap hu)"
+  status=$(quit hu)
+  [ "$status" = "EXIT=0" ] || fail "Hungarian: q: want EXIT=0, got '$status'"
+else
+  echo "no petofi.txt in SHARED_CORPORA: the Hungarian part is skipped"
+fi
+
+[ "$fails" -eq 0 ] || { echo "test_dashboard: $fails failures"; exit 1; }
+echo "test_dashboard: all checks passed"

@@ -1,0 +1,185 @@
+/* cmd_eval: `rnntop eval --checkpoint FILE [--corpus FILE] [--baseline]`:
+ * the loss of a saved model on a validation split, in nats and bits per
+ * symbol and as perplexity, ending with the line scripts read:
+ *   eval: val_loss=X bpc=Y perplexity=Z symbols=N
+ *
+ * Which text: without --corpus, the checkpoint's own validation split (its
+ * corpus.path and corpus.val_fraction); with --corpus FILE, the validation
+ * split of that file, i.e. its last corpus.val_fraction (the checkpoint's;
+ * --set corpus.val_fraction=F changes it, up to 0.5), read with the model's
+ * vocabulary (a symbol outside it is an error). The evaluation is the
+ * trainer's: up to train.batch streams from a zero state in windows of
+ * train.seq_len, so on the checkpoint's own split the figure equals the
+ * val_loss training reported. --baseline adds a unigram model's loss. */
+#include <autoconfig.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "checkpoint.h"
+#include "commands.h"
+#include "corpus.h"
+#include "net.h"
+
+typedef struct Eval {
+    net_Tensors p;
+    net_Work work;
+    float *h, *c;       /* [L x B x H] */
+    int32_t *x, *y;     /* [T x B] */
+    int B, T;
+} Eval;
+
+static void eval_free(Eval *e)
+{
+    net_work_free(&e->work);
+    free(e->h);
+    free(e->c);
+    free(e->x);
+    free(e->y);
+}
+
+/* Streams as the trainer picks them: as many as hold seq_len + 1 symbols,
+ * up to train.batch, at least one. */
+static int eval_init(Eval *e, Model *m, const Corpus *c, const Config *cfg, RnnError *err)
+{
+    const ModelShape *s = &m->shape;
+    int64_t vb = c->n_val / (cfg->train.seq_len + 1);
+    memset(e, 0, sizeof *e);
+    e->T = cfg->train.seq_len;
+    e->B = (int)(vb < 1 ? 1 : vb > cfg->train.batch ? cfg->train.batch : vb);
+    if (net_work_init(&e->work, s, e->B, e->T, 0, err))
+        return -1;
+    size_t lbh = (size_t)s->L * e->B * s->H, tb = (size_t)e->T * e->B;
+    e->h = calloc(lbh, sizeof(float));
+    e->c = calloc(lbh, sizeof(float));
+    e->x = malloc(sizeof(int32_t) * tb);
+    e->y = malloc(sizeof(int32_t) * tb);
+    if (!e->h || !e->c || !e->x || !e->y) {
+        eval_free(e);
+        return err_set(err, RNN_ERR_RUNTIME, "out of memory setting up the evaluation");
+    }
+    net_bind(s, m->params, &e->p);
+    return 0;
+}
+
+/* Mean cross-entropy in nats over the validation split, as trainer_evaluate. */
+static double eval_run(Eval *e, const Corpus *c, int64_t *count)
+{
+    int B = e->B, T = e->T;
+    int64_t len = c->n_val / B;
+    const int32_t *val = c->ids + c->n_train;
+    double sum = 0;
+    *count = 0;
+    for (int64_t pos = 0; pos + 1 < len; pos += T) {
+        int Tc = (int)(len - 1 - pos < T ? len - 1 - pos : T);
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < Tc; t++) {
+                e->x[t * B + b] = val[(int64_t)b * len + pos + t];
+                e->y[t * B + b] = val[(int64_t)b * len + pos + t + 1];
+            }
+        sum += net_forward(&e->p, &e->work, Tc, e->x, e->y, e->h, e->c, NULL);
+        *count += (int64_t)Tc * B;
+    }
+    return *count > 0 ? sum / (double)*count : NAN;
+}
+
+/* A unigram model of the training split (add-one smoothing) on the same
+ * predicted symbols: what a model that ignores context scores. */
+static double unigram_loss(const Corpus *c, int V)
+{
+    double *freq = calloc((size_t)V, sizeof(double)), sum = 0;
+    if (!freq)
+        return NAN;
+    for (int64_t i = 0; i < c->n_train; i++)
+        freq[c->ids[i]] += 1;
+    for (int64_t i = c->n_train + 1; i < c->n; i++)
+        sum -= log((freq[c->ids[i]] + 1) / ((double)c->n_train + V));
+    free(freq);
+    return c->n_val > 1 ? sum / (double)(c->n_val - 1) : NAN;
+}
+
+/* The checkpoint's config with the command line on top; the shape fixed. */
+static int eval_config(const Options *o, const CheckpointInfo *info, Config *cfg, RnnError *err)
+{
+    *cfg = info->cfg;
+    if (options_apply_overrides(o, cfg, err) ||
+        checkpoint_check_shape(&info->cfg, cfg, o->checkpoint, err))
+        return -1;
+    return 0;
+}
+
+static int load_split(const CheckpointInfo *info, const Config *cfg, Corpus *c,
+                      RnnError *err)
+{
+    if (corpus_load_with_vocab(c, &cfg->corpus, &info->vocab, err))
+        return -1;
+    if (c->n_val < 2) {
+        err_set(err, RNN_ERR_INPUT,
+                "%s: the validation split (the last %g of the file) has %lld symbol%s; nothing "
+                "to evaluate; raise corpus.val_fraction (e.g. --set corpus.val_fraction=0.5)",
+                c->path, cfg->corpus.val_fraction, (long long)c->n_val,
+                c->n_val == 1 ? "" : "s");
+        corpus_free(c);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_header(const Options *o, const CheckpointInfo *info, const Corpus *c,
+                         const Config *cfg)
+{
+    char model[160];
+    model_describe(&info->model.shape, model, sizeof model);
+    printf("checkpoint: %s (step %lld, epoch %.3f; %s)\n", o->checkpoint, (long long)info->step,
+           info->epoch, model);
+    printf("corpus: %s, validation split: %lld symbols (the last %g of the file)\n", c->path,
+           (long long)c->n_val, cfg->corpus.val_fraction);
+    fflush(stdout);
+}
+
+static int evaluate_checkpoint(const Options *o, CheckpointInfo *info, RnnError *err)
+{
+    static Config cfg;
+    Corpus corpus;
+    Eval e;
+    int64_t count = 0;
+    if (eval_config(o, info, &cfg, err) || load_split(info, &cfg, &corpus, err))
+        return -1;
+    blas_set_threads(cfg.train.threads);
+    if (eval_init(&e, &info->model, &corpus, &cfg, err)) {
+        corpus_free(&corpus);
+        return -1;
+    }
+    print_header(o, info, &corpus, &cfg);
+    double loss = eval_run(&e, &corpus, &count);
+    if (o->baseline) {
+        double u = unigram_loss(&corpus, info->vocab.size);
+        printf("baseline: unigram val_loss=%.4f bpc=%.4f perplexity=%.4f\n", u, u / log(2.0),
+               exp(u));
+    }
+    printf("eval: val_loss=%.4f bpc=%.4f perplexity=%.4f symbols=%lld\n", loss, loss / log(2.0),
+           exp(loss), (long long)count);
+    eval_free(&e);
+    corpus_free(&corpus);
+    return fflush(stdout) == 0 ? 0 : err_set(err, RNN_ERR_RUNTIME, "cannot write the output");
+}
+
+int cmd_eval(const Options *o)
+{
+    CheckpointInfo info;
+    RnnError err;
+    err_clear(&err);
+    if (!o->checkpoint[0]) {
+        err_set(&err, RNN_ERR_INPUT, "eval needs --checkpoint FILE (a training run writes "
+                                     "train.checkpoint_dir/last.ckpt)");
+        return report_error(&err);
+    }
+    if (checkpoint_load_info(o->checkpoint, &info, &err))
+        return report_error(&err);
+    int rc = evaluate_checkpoint(o, &info, &err);
+    checkpoint_info_free(&info);
+    return rc ? report_error(&err) : 0;
+}

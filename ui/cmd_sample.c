@@ -1,0 +1,306 @@
+/* cmd_sample: `rnntop sample --checkpoint FILE`: loads a saved model, primes
+ * a Sampler and streams the prime and the generated text to stdout as it is
+ * produced, or with --probs one JSON object per generated step.
+ *
+ * Which sample settings: each of sample.prime, length, seed, top_k, top_p
+ * and temperature comes from the checkpoint's own config, unless the
+ * command line changed it (--prime, --length, --seed, --top-k, --top-p,
+ * --temperature, --greedy, --set sample.KEY=...): a value counts as changed
+ * when it differs from what the config file alone gives. */
+#include <autoconfig.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "checkpoint.h"
+#include "commands.h"
+#include "sampler.h"
+#include "utf8.h"
+
+#define PRIME_FILE_MAX (64L << 20)
+#define PROBS_TOP 10
+
+/* ---- settings --------------------------------------------------------------- */
+
+/* The sample section the config file (or the built-in defaults) gives. */
+static void config_file_sample(const Options *o, SampleConfig *out)
+{
+    static Config base;
+    RnnError err;
+    config_defaults(&base);
+    if (o->config_path[0])
+        config_load_file(&base, o->config_path, &err);  /* read once already: cannot fail */
+    *out = base.sample;
+}
+
+/* Command-line values where they changed the config file's; else the checkpoint's. */
+static void effective_sample(const Options *o, const SampleConfig *ckpt, SampleConfig *sc)
+{
+    SampleConfig file;
+    const SampleConfig *cli = &o->cfg.sample;
+    config_file_sample(o, &file);
+    *sc = *ckpt;
+    if (strcmp(cli->prime, file.prime) != 0)
+        memcpy(sc->prime, cli->prime, sizeof sc->prime);
+    if (cli->length != file.length)
+        sc->length = cli->length;
+    if (cli->seed != file.seed)
+        sc->seed = cli->seed;
+    if (cli->top_k != file.top_k)
+        sc->top_k = cli->top_k;
+    if (cli->top_p != file.top_p)
+        sc->top_p = cli->top_p;
+    if (cli->temperature != file.temperature)
+        sc->temperature = cli->temperature;
+}
+
+/* The temperatures to sample at: --greedy, the --temperature list, or one. */
+static int temperatures(const Options *o, const SampleConfig *sc, double *t)
+{
+    if (o->greedy) {
+        t[0] = 0;
+        return 1;
+    }
+    if (o->n_temperatures == 0) {
+        t[0] = sc->temperature;
+        return 1;
+    }
+    memcpy(t, o->temperatures, sizeof(double) * (size_t)o->n_temperatures);
+    return o->n_temperatures;
+}
+
+/* ---- the prime ---------------------------------------------------------------- */
+
+static int read_prime_file(const char *path, char **text, size_t *len, RnnError *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_set(err, RNN_ERR_INPUT, "--prime-file %s: cannot open: %s", path,
+                       strerror(errno));
+    size_t cap = 0, n = 0, got;
+    char *buf = NULL;
+    int rc = 0;
+    for (;;) {
+        if (n == cap) {
+            size_t grown = cap ? cap * 2 : 4096;
+            char *bigger = cap < (size_t)PRIME_FILE_MAX ? realloc(buf, grown) : NULL;
+            if (!bigger) {
+                rc = cap < (size_t)PRIME_FILE_MAX
+                   ? err_set(err, RNN_ERR_RUNTIME, "--prime-file %s: out of memory", path)
+                   : err_set(err, RNN_ERR_INPUT, "--prime-file %s: longer than %ld MiB",
+                             path, PRIME_FILE_MAX >> 20);
+                break;
+            }
+            buf = bigger;
+            cap = grown;
+        }
+        if ((got = fread(buf + n, 1, cap - n, f)) == 0) {
+            if (ferror(f))
+                rc = err_set(err, RNN_ERR_INPUT, "--prime-file %s: cannot read: %s", path,
+                             strerror(errno));
+            break;
+        }
+        n += got;
+    }
+    fclose(f);
+    if (rc) {
+        free(buf);
+        return -1;
+    }
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+/* Byte offset of the first invalid UTF-8 sequence of s[0..n), or n. */
+static size_t first_invalid(const char *s, size_t n)
+{
+    size_t at = 0;
+    uint32_t cp;
+    while (at < n) {
+        int k = utf8_decode((const unsigned char *)s + at, n - at, &cp);
+        if (!k)
+            return at;
+        at += (size_t)k;
+    }
+    return n;
+}
+
+/* The prime text: --prime-file when given, else sample.prime. *owned is
+ * what to free. */
+static int load_prime(const Options *o, const SampleConfig *sc, const char **text,
+                      size_t *len, char **owned, RnnError *err)
+{
+    *owned = NULL;
+    if (!o->prime_file[0]) {
+        *text = sc->prime;
+        *len = strlen(sc->prime);
+        return 0;
+    }
+    if (read_prime_file(o->prime_file, owned, len, err))
+        return -1;
+    size_t bad = first_invalid(*owned, *len);
+    if (bad < *len) {
+        err_set(err, RNN_ERR_INPUT, "--prime-file %s: invalid UTF-8 at byte offset %zu: %s",
+                o->prime_file, bad,
+                utf8_invalid_reason((const unsigned char *)*owned + bad, *len - bad));
+        free(*owned);
+        *owned = NULL;
+        return -1;
+    }
+    *text = *owned;
+    return 0;
+}
+
+/* ---- output --------------------------------------------------------------------- */
+
+/* A symbol's UTF-8 as the inside of a JSON string: quote and backslash
+ * escaped, control characters (C0, DEL, C1) as \u00XX. */
+static void json_symbol(const char *s, int n, FILE *out)
+{
+    uint32_t cp;
+    for (int i = 0; i < n;) {
+        int k = utf8_decode((const unsigned char *)s + i, (size_t)(n - i), &cp);
+        if (!k) {
+            fputs("\\ufffd", out);  /* not produced by a vocabulary; never raw */
+            i++;
+            continue;
+        }
+        if (cp == '"' || cp == '\\')
+            fprintf(out, "\\%c", (char)cp);
+        else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            fprintf(out, "\\u%04x", (unsigned)cp);
+        else
+            fwrite(s + i, 1, (size_t)k, out);
+        i += k;
+    }
+}
+
+static void json_candidate(const Sampler *s, int32_t id, FILE *out)
+{
+    char sym[256];
+    int n = vocab_symbol_utf8(s->vocab, id, sym, sizeof sym);
+    fputs("\"symbol\":\"", out);
+    json_symbol(sym, n > 0 ? n : 0, out);
+    fprintf(out, "\",\"id\":%d,\"p\":%.6g,\"p_t1\":%.6g", (int)id, (double)s->probs[id],
+            (double)s->probs_t1[id]);
+}
+
+/* One --probs line for the step just drawn (ties in the top list: lowest id). */
+static void json_step(const Sampler *s, int64_t step, int32_t id, const double *temp,
+                      FILE *out)
+{
+    int32_t top[PROBS_TOP];
+    int n = sampler_top(s, PROBS_TOP, top);
+    fprintf(out, "{\"step\":%lld,", (long long)step);
+    if (temp)
+        fprintf(out, "\"temperature\":%g,", *temp);
+    json_candidate(s, id, out);
+    fputs(",\"top\":[", out);
+    for (int i = 0; i < n; i++) {
+        fputs(i ? ",{" : "{", out);
+        json_candidate(s, top[i], out);
+        fputc('}', out);
+    }
+    fputs("]}\n", out);
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+typedef struct Run {
+    const Options *o;
+    const SampleConfig *sc;
+    const char *prime;
+    size_t prime_len;
+    int n_temps;
+} Run;
+
+/* "--- temperature 0.5 ---", whole numbers as "1.0". */
+static void print_header(double t)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%g", t);
+    printf("--- temperature %s%s ---\n", num, strpbrk(num, ".en") ? "" : ".0");
+}
+
+/* Prime and generate one sample at temperature t. */
+static int one_sample(const Run *r, Sampler *s, double t, RnnError *err)
+{
+    SampleParams sp = {t, r->sc->top_k, r->sc->top_p, r->sc->seed};
+    if (sampler_set_params(s, &sp, err) ||
+        sampler_prime(s, r->prime, r->prime_len, (UnknownPolicy)r->o->unknown_policy, err)) {
+        if (r->o->prime_file[0])
+            err_prefix(err, "--prime-file %s", r->o->prime_file);
+        return -1;
+    }
+    int probs = r->o->probs;
+    if (!probs && r->n_temps > 1)
+        print_header(t);
+    if (!probs)
+        fwrite(r->prime, 1, r->prime_len, stdout);
+    int ends_line = r->prime_len == 0 || r->prime[r->prime_len - 1] == '\n';
+    char sym[256];
+    for (int64_t i = 0; i < r->sc->length; i++) {
+        int32_t id = sampler_next(s);
+        if (probs) {
+            json_step(s, i, id, r->n_temps > 1 ? &t : NULL, stdout);
+        } else {
+            int n = vocab_symbol_utf8(s->vocab, id, sym, sizeof sym);
+            fwrite(sym, 1, n > 0 ? (size_t)n : 0, stdout);
+            ends_line = n > 0 && sym[n - 1] == '\n';
+        }
+        if (fflush(stdout))
+            return err_set(err, RNN_ERR_RUNTIME, "writing the sample: %s", strerror(errno));
+    }
+    if (!probs && !ends_line)
+        putchar('\n');
+    return fflush(stdout) ? err_set(err, RNN_ERR_RUNTIME, "writing the sample: %s",
+                                    strerror(errno)) : 0;
+}
+
+static int sample_all(const Options *o, const CheckpointInfo *info, RnnError *err)
+{
+    SampleConfig sc;
+    double temps[OPTIONS_MAX_TEMPS];
+    effective_sample(o, &info->cfg.sample, &sc);
+    Run r = {o, &sc, NULL, 0, temperatures(o, &sc, temps)};
+    char *owned;
+    if (load_prime(o, &sc, &r.prime, &r.prime_len, &owned, err))
+        return -1;
+    static Sampler s;
+    SampleParams sp = {temps[0], sc.top_k, sc.top_p, sc.seed};
+    int rc = sampler_init(&s, &info->model, &info->vocab, &sp, err);
+    if (rc == 0) {
+        s.lowercase = info->cfg.corpus.lowercase;
+        for (int i = 0; i < r.n_temps && rc == 0; i++)
+            rc = one_sample(&r, &s, temps[i], err);
+        sampler_free(&s);
+    }
+    free(owned);
+    return rc;
+}
+
+int cmd_sample(const Options *o)
+{
+    static CheckpointInfo info;
+    RnnError err;
+    err_clear(&err);
+    if (!o->checkpoint[0]) {
+        err_set(&err, RNN_ERR_INPUT, "sample needs --checkpoint FILE (a training run writes "
+                "train.checkpoint_dir/last.ckpt)");
+        return report_error(&err);
+    }
+    if (o->novelty) {
+        err_set(&err, RNN_ERR_INPUT, "--novelty is not available in this build");
+        return report_error(&err);
+    }
+    blas_set_threads(1);  /* one symbol at a time: more threads only add overhead */
+    if (checkpoint_load_info(o->checkpoint, &info, &err))
+        return report_error(&err);
+    int rc = sample_all(o, &info, &err);
+    checkpoint_info_free(&info);
+    return rc ? report_error(&err) : 0;
+}

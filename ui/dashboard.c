@@ -1,0 +1,515 @@
+/* dashboard: `rnntop` with no subcommand. Loads the corpus, starts the
+ * training session, and runs the curses loop on this thread: keys, signal
+ * flags, collection of the session's statistics, histories and snapshots,
+ * incremental sampling, and one drawn frame per change. Drawing lives in
+ * dashboard_draw.c; the sample in dashboard_gen.c. */
+#include <autoconfig.h>
+
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "dashboard.h"
+#include "theme.h"
+
+#define SYMBOLS_PER_FRAME 24
+#define AUTO_REFRESH_S 10.0   /* a followed, finished sample renews this often */
+
+const char *const dash_help[] = {
+    "space        pause / resume training",
+    "r            new sample (new seed) from the newest weights",
+    "Left Right   move the cursor over the sample (also h l)",
+    "Up Down      a line up / down; on Sampling: choose a slider",
+    "Home End     first / last symbol (End: follow the newest)",
+    "[ ]  - +     temperature -/+ 0.05       { }  -/+ 0.25",
+    "k K          top-k smaller / larger (off = all symbols)",
+    "p P          top-p -/+ 0.05",
+    ", .          loss smoothing weight down / up",
+    "L            log scale for the loss plot",
+    "z            loss plot: all steps / the most recent ones",
+    "e            edit the prime (Enter accept, Esc cancel)",
+    "s            save a checkpoint now (last.ckpt)",
+    "Tab          focus the next panel (S-Tab: previous)",
+    "?            this help",
+    "q  Esc       quit (asks to save unsaved progress)",
+    "",
+    "Sample colours: the probability the model gave each symbol",
+    "(red unlikely .. green likely). Bars: the candidates for the",
+    "step under the cursor at the current settings; the mark is",
+    "the probability at T = 1. A followed sample renews itself",
+    "from the newest weights every 10 s.",
+    NULL,
+};
+
+static const int64_t windows[] = {0, 5000, 1000, 200};
+static const double smoothings[] = {0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999};
+static const int topks[] = {0, 1, 2, 3, 5, 10, 20, 40};
+
+int64_t dash_window_steps(int w)
+{
+    return w >= 0 && w < dash_window_count() ? windows[w] : 0;
+}
+
+int dash_window_count(void)
+{
+    return (int)(sizeof windows / sizeof windows[0]);
+}
+
+/* ---- terminal state and signals ----------------------------------------- */
+
+static volatile sig_atomic_t stop_signal;
+static int curses_on;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* The layout options: the help overlay sized to its text. */
+static LayoutOptions layout_options(void)
+{
+    LayoutOptions o = {0, 0};
+    for (int i = 0; dash_help[i]; i++) {
+        int w = (int)strlen(dash_help[i]);
+        o.help_rows++;
+        o.help_cols = w > o.help_cols ? w : o.help_cols;
+    }
+    return o;
+}
+
+static void relayout(Dash *d)
+{
+    LayoutOptions o = layout_options();
+    d->layout = layout_compute(LINES, COLS, &o);
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Runs on every exit path, fatal ones included. */
+static void restore_terminal(void)
+{
+    if (curses_on && !isendwin())
+        endwin();
+    curses_on = 0;
+}
+
+static int is_utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+static GraphStyle pick_graph_style(GraphStyle want, int utf8)
+{
+    if (!utf8)
+        return GRAPH_ASCII;
+    return want == GRAPH_AUTO ? GRAPH_BRAILLE : want;
+}
+
+static int start_curses(Dash *d, RnnError *err)
+{
+    setlocale(LC_CTYPE, "");
+    if (!newterm(NULL, stdout, stdin))
+        return err_set(err, RNN_ERR_RUNTIME, "cannot start the dashboard on this terminal "
+                                             "(TERM=%s); `rnntop train` runs without one",
+                       getenv("TERM") ? getenv("TERM") : "unset");
+    curses_on = 1;
+    atexit(restore_terminal);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    set_escdelay(25);
+    int hz = d->opts->cfg.ui.refresh_hz > 0 ? d->opts->cfg.ui.refresh_hz : 15;
+    timeout(1000 / hz);
+    theme_init(d->opts->cfg.ui.theme);
+    d->utf8 = is_utf8_locale();
+    d->graph_style = pick_graph_style(d->opts->cfg.ui.graph, d->utf8);
+    return 0;
+}
+
+/* ---- collection ----------------------------------------------------------- */
+
+static void smooth(Dash *d)
+{
+    graph_ema(d->train.values, d->train.n, d->smoothing, d->train.smooth);
+}
+
+static void copy_histories(Dash *d)
+{
+    d->train.n = session_copy_history(d->session, 0, d->train.steps, d->train.values,
+                                      DASH_HIST_CAP);
+    d->val.n = session_copy_history(d->session, 1, d->val.steps, d->val.values, DASH_HIST_CAP);
+    smooth(d);
+    d->hist_step = d->stats.step;
+}
+
+/* The sample: first snapshot, streaming, automatic renewal. Returns 1 if
+ * anything changed. */
+static int collect_sample(Dash *d, double now, double *done_at)
+{
+    Gen *g = &d->gen;
+    int changed = 0;
+    if (!g->snap_gen)
+        changed = gen_refresh(g, d->session, 0);
+    else if (d->follow && g->n == g->length && d->mode == MODE_NORMAL) {
+        if (*done_at == 0)
+            *done_at = now;
+        else if (now - *done_at > AUTO_REFRESH_S && gen_refresh(g, d->session, 1))
+            changed = 1;
+    }
+    if (g->n < g->length)
+        *done_at = 0;
+    if (gen_advance(g, SYMBOLS_PER_FRAME) > 0)
+        changed = 1;
+    if (d->follow && g->n > 0)
+        d->cursor = g->n - 1;
+    return changed;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Read everything the frame shows. Returns 1 if anything changed. */
+static int collect(Dash *d, char *last_msg, double *done_at)
+{
+    SessionStats old = d->stats;
+    session_get_stats(d->session, &d->stats);
+    int changed = old.step != d->stats.step || old.state != d->stats.state ||
+                  strcmp(old.message, d->stats.message) != 0;
+    if (strcmp(last_msg, d->stats.message) != 0) {
+        snprintf(last_msg, sizeof d->stats.message, "%s", d->stats.message);
+        d->note[0] = '\0';
+    }
+    if (d->stats.step != d->hist_step || d->train.n == 0)
+        copy_histories(d);
+    return collect_sample(d, now_seconds(), done_at) | changed;
+}
+
+/* ---- keys ----------------------------------------------------------------- */
+
+enum { KEEP_GOING = 0, QUIT_NO_SAVE, QUIT_SAVE };
+
+/* Regenerate with the same seed after a parameter change, at once up to
+ * where the sample was, so the bars under the cursor update this frame. */
+static void params_changed(Dash *d)
+{
+    int had = d->gen.n;
+    gen_restart(&d->gen);
+    int want = had > d->cursor + 1 ? had : d->cursor + 1;
+    gen_advance(&d->gen, want);
+}
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void change_temperature(Dash *d, double delta)
+{
+    double t = clampd(round((d->gen.params.temperature + delta) * 100) / 100, 0, 2);
+    d->gen.params.temperature = t;
+    params_changed(d);
+}
+
+static void change_top_k(Dash *d, int dir)
+{
+    int n = (int)(sizeof topks / sizeof topks[0]), i = 0, k = d->gen.params.top_k;
+    while (i + 1 < n && topks[i + 1] <= k)
+        i++;
+    if (dir < 0 && k > topks[i])
+        i++; /* a configured value between rungs steps to the rung below */
+    i = dir > 0 ? (i + 1 < n ? i + 1 : i) : (i > 0 ? i - 1 : 0);
+    int V = d->gen.vocab->size;
+    d->gen.params.top_k = topks[i] >= V ? 0 : topks[i];
+    params_changed(d);
+}
+
+static void change_top_p(Dash *d, double delta)
+{
+    d->gen.params.top_p = clampd(round((d->gen.params.top_p + delta) * 100) / 100, 0.05, 1);
+    params_changed(d);
+}
+
+static void change_smoothing(Dash *d, int dir)
+{
+    int n = (int)(sizeof smoothings / sizeof smoothings[0]), i = 0;
+    while (i + 1 < n && smoothings[i + 1] <= d->smoothing + 1e-9)
+        i++;
+    i = dir > 0 ? (i + 1 < n ? i + 1 : i) : (i > 0 ? i - 1 : 0);
+    d->smoothing = smoothings[i];
+    smooth(d);
+}
+
+static void move_cursor(Dash *d, int to)
+{
+    int n = d->gen.n;
+    d->cursor = to < 0 ? 0 : to >= n ? (n > 0 ? n - 1 : 0) : to;
+    d->follow = 0;
+}
+
+static void change_slider(Dash *d, int dir)
+{
+    if (d->slider == SLIDER_TEMP)
+        change_temperature(d, 0.05 * dir);
+    else if (d->slider == SLIDER_TOPK)
+        change_top_k(d, dir);
+    else
+        change_top_p(d, 0.05 * dir);
+}
+
+static void regenerate(Dash *d)
+{
+    uint64_t s = d->gen.params.seed;
+    d->gen.params.seed = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    session_request_snapshot(d->session);
+    gen_refresh(&d->gen, d->session, 0);
+    d->follow = 1;
+}
+
+static void cycle_focus(Dash *d, int dir)
+{
+    int f = (int)d->focus - PANEL_LOSS, n = PANEL_COUNT - PANEL_LOSS;
+    f = d->focus == PANEL_STATUS ? 0 : ((f + dir) % n + n) % n;
+    d->focus = (PanelId)(PANEL_LOSS + f);
+}
+
+static int wants_save_prompt(const Dash *d)
+{
+    return d->stats.step > d->stats.saved_step;
+}
+
+/* Keys that move the cursor or a slider, by focus. Returns 1 if handled. */
+static int arrow_key(Dash *d, wint_t ch)
+{
+    int line = d->layout.panel[PANEL_SAMPLE].w - 2;
+    int sliders = d->focus == PANEL_SLIDERS;
+    switch (ch) {
+    case KEY_LEFT: sliders ? change_slider(d, -1) : move_cursor(d, d->cursor - 1); return 1;
+    case KEY_RIGHT: sliders ? change_slider(d, 1) : move_cursor(d, d->cursor + 1); return 1;
+    case KEY_UP:
+        if (sliders)
+            d->slider = (SliderId)((d->slider + SLIDER_COUNT - 1) % SLIDER_COUNT);
+        else
+            move_cursor(d, d->cursor - line);
+        return 1;
+    case KEY_DOWN:
+        if (sliders)
+            d->slider = (SliderId)((d->slider + 1) % SLIDER_COUNT);
+        else
+            move_cursor(d, d->cursor + line);
+        return 1;
+    case KEY_HOME: move_cursor(d, 0); return 1;
+    case KEY_END: move_cursor(d, d->gen.n - 1); d->follow = 1; return 1;
+    case KEY_BTAB: cycle_focus(d, -1); return 1;
+    default: return 0;
+    }
+}
+
+static void save_now(Dash *d)
+{
+    session_request_save(d->session);
+    snprintf(d->note, sizeof d->note, "saving a checkpoint...");
+}
+
+/* Plain character keys in normal mode. */
+static int char_key(Dash *d, wint_t ch)
+{
+    switch (ch) {
+    case 'q': case 27: return wants_save_prompt(d) ? (d->mode = MODE_QUIT, 0) : QUIT_NO_SAVE;
+    case ' ':
+        if (d->stats.state == SESSION_PAUSED)
+            session_resume(d->session);
+        else
+            session_pause(d->session);
+        break;
+    case 'r': regenerate(d); break;
+    case 'h': move_cursor(d, d->cursor - 1); break;
+    case 'l': move_cursor(d, d->cursor + 1); break;
+    case '[': case '-': change_temperature(d, -0.05); break;
+    case ']': case '+': case '=': change_temperature(d, 0.05); break;
+    case '{': change_temperature(d, -0.25); break;
+    case '}': change_temperature(d, 0.25); break;
+    case 'k': change_top_k(d, -1); break;
+    case 'K': change_top_k(d, 1); break;
+    case 'p': change_top_p(d, -0.05); break;
+    case 'P': change_top_p(d, 0.05); break;
+    case ',': case '<': change_smoothing(d, -1); break;
+    case '.': case '>': change_smoothing(d, 1); break;
+    case 'L': d->log_y = !d->log_y; break;
+    case 'z': d->window = (d->window + 1) % dash_window_count(); break;
+    case 'e': editor_init(&d->editor, d->gen.prime); d->mode = MODE_EDIT; break;
+    case 's': save_now(d); break;
+    case '\t': cycle_focus(d, 1); break;
+    case '?': d->mode = MODE_HELP; break;
+    default: break;
+    }
+    return KEEP_GOING;
+}
+
+static void edit_key(Dash *d, int code, wint_t ch)
+{
+    Editor *e = &d->editor;
+    if (!code && (ch == '\r' || ch == '\n')) {
+        if (gen_set_prime(&d->gen, e->buf, d->note, sizeof d->note) == 0) {
+            d->note[0] = '\0';
+            d->follow = 1;
+        }
+        d->mode = MODE_NORMAL;
+    } else if (!code && ch == 27) {
+        d->mode = MODE_NORMAL;
+    } else if ((code && ch == KEY_BACKSPACE) || (!code && (ch == 127 || ch == 8))) {
+        editor_backspace(e);
+    } else if (code) {
+        if (ch == KEY_DC) editor_delete(e);
+        else if (ch == KEY_LEFT) editor_left(e);
+        else if (ch == KEY_RIGHT) editor_right(e);
+        else if (ch == KEY_HOME) editor_home(e);
+        else if (ch == KEY_END) editor_end(e);
+        else if (ch == KEY_ENTER) edit_key(d, 0, '\n');
+    } else if (ch >= 0x20 || ch == '\t') {
+        editor_insert(e, (uint32_t)ch);
+    }
+}
+
+static int handle_key(Dash *d, int code, wint_t ch)
+{
+    if (code && ch == KEY_RESIZE) {
+        relayout(d);
+        return KEEP_GOING;
+    }
+    if (d->layout.too_small)
+        return !code && (ch == 'q' || ch == 27) ? (d->mode = MODE_NORMAL, char_key(d, 'q'))
+                                                : KEEP_GOING;
+    switch (d->mode) {
+    case MODE_HELP: d->mode = MODE_NORMAL; return KEEP_GOING;
+    case MODE_EDIT: edit_key(d, code, ch); return KEEP_GOING;
+    case MODE_QUIT:
+        if (!code && (ch == 'y' || ch == 'Y')) return QUIT_SAVE;
+        if (!code && (ch == 'n' || ch == 'N')) return QUIT_NO_SAVE;
+        if (!code && (ch == 'c' || ch == 'C' || ch == 27)) d->mode = MODE_NORMAL;
+        return KEEP_GOING;
+    default: break;
+    }
+    if (code)
+        return arrow_key(d, ch), KEEP_GOING;
+    return char_key(d, ch);
+}
+
+/* ---- setup and the loop --------------------------------------------------- */
+
+static int dash_alloc(Dash *d, RnnError *err)
+{
+    d->train.steps = malloc(sizeof(int64_t) * DASH_HIST_CAP);
+    d->train.values = malloc(sizeof(float) * DASH_HIST_CAP);
+    d->train.smooth = malloc(sizeof(float) * DASH_HIST_CAP);
+    d->val.steps = malloc(sizeof(int64_t) * DASH_HIST_CAP);
+    d->val.values = malloc(sizeof(float) * DASH_HIST_CAP);
+    if (!d->train.steps || !d->train.values || !d->train.smooth || !d->val.steps ||
+        !d->val.values)
+        return err_set(err, RNN_ERR_RUNTIME, "out of memory for the loss histories");
+    return 0;
+}
+
+static void dash_free(Dash *d)
+{
+    free(d->train.steps);
+    free(d->train.values);
+    free(d->train.smooth);
+    free(d->val.steps);
+    free(d->val.values);
+    graph_canvas_free(&d->canvas);
+    gen_free(&d->gen);
+}
+
+static int dash_setup(Dash *d, const Options *o, const Corpus *c, RnnError *err)
+{
+    memset(d, 0, sizeof *d);
+    d->opts = o;
+    d->corpus = c;
+    d->smoothing = 0.9;
+    d->focus = PANEL_SAMPLE;
+    d->follow = 1;
+    d->hist_step = -1;
+    if (dash_alloc(d, err))
+        return -1;
+    d->session = session_start(&o->cfg, c, o->resume, o->steps, o->time_limit, err);
+    if (!d->session)
+        return -1;
+    ModelShape shape = session_shape(d->session);
+    model_describe(&shape, d->model_desc, sizeof d->model_desc);
+    return gen_init(&d->gen, d->session, &c->vocab, &o->cfg.sample, err);
+}
+
+static int run_loop(Dash *d)
+{
+    static char last_msg[256];
+    double done_at = 0;
+    int dirty = 1, action = KEEP_GOING;
+    relayout(d);
+    while (action == KEEP_GOING && !stop_signal) {
+        wint_t ch;
+        int rc = wget_wch(stdscr, &ch);
+        if (rc != ERR) {
+            action = handle_key(d, rc == KEY_CODE_YES, ch);
+            dirty = 1;
+        }
+        dirty |= collect(d, last_msg, &done_at);
+        if (dirty && action == KEEP_GOING) {
+            dash_draw(d);
+            wnoutrefresh(stdscr);
+            doupdate();
+            dirty = 0;
+        }
+    }
+    return action;
+}
+
+int cmd_dashboard(const Options *o)
+{
+    static Dash d;
+    static Corpus corpus;
+    RnnError err;
+    err_clear(&err);
+    if (corpus_load(&corpus, &o->cfg.corpus, &err))
+        return report_error(&err);
+    if (dash_setup(&d, o, &corpus, &err) || start_curses(&d, &err)) {
+        session_free(d.session);
+        dash_free(&d);
+        corpus_free(&corpus);
+        return report_error(&err);
+    }
+    catch_stop_signals();
+    int action = run_loop(&d);
+    restore_terminal();
+    if (!stop_signal && action == QUIT_SAVE)
+        fprintf(stderr, "rnntop: saving a checkpoint...\n");
+    session_stop(d.session, !stop_signal && action == QUIT_SAVE);
+    SessionStats st;
+    session_get_stats(d.session, &st);
+    if (action == QUIT_SAVE && st.message[0])
+        fprintf(stderr, "rnntop: %s\n", st.message);
+    session_free(d.session);
+    dash_free(&d);
+    corpus_free(&corpus);
+    return stop_signal ? 128 + stop_signal : 0;
+}
