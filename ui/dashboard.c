@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "commands.h"
@@ -490,6 +491,11 @@ int cmd_dashboard(const Options *o)
     static Corpus corpus;
     RnnError err;
     err_clear(&err);
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        err_set(&err, RNN_ERR_INPUT, "the dashboard needs a terminal on standard input and "
+                "output; use `rnntop train` for training without one");
+        return report_error(&err);
+    }
     if (corpus_load(&corpus, &o->cfg.corpus, &err))
         return report_error(&err);
     if (dash_setup(&d, o, &corpus, &err) || start_curses(&d, &err)) {

@@ -88,7 +88,11 @@ static void draw_status(const Dash *d)
     x = pane_text(&p, 1, x, "  epoch ", lab);
     x = pane_printf(&p, 1, x, txt, "%.3f", st->epoch);
     x = pane_text(&p, 1, x, "  loss ", lab);
-    x = pane_printf(&p, 1, x, style_of(ROLE_SMOOTH), "%.4f", smoothed_loss(d));
+    double loss = smoothed_loss(d);
+    if (isfinite(loss))
+        x = pane_printf(&p, 1, x, style_of(ROLE_SMOOTH), "%.4f", loss);
+    else
+        x = pane_text(&p, 1, x, "-", lab);  /* no step yet */
     x = pane_text(&p, 1, x, "  val ", lab);
     if (isfinite(st->val_loss))
         x = pane_printf(&p, 1, x, style_of(ROLE_VAL), "%.4f = %.3f bits/sym @%lld",

@@ -87,7 +87,10 @@ static const char USAGE_SAMPLE[] =
     "  --greedy               always take the most likely symbol\n"
     "  --probs                per step: chosen symbol and top candidates as JSON lines\n"
     "  --unknown MODE         prime symbols outside the vocabulary: error, skip or replace\n"
-    "  --novelty              report how much of the sample is copied from the training text\n";
+    "  --novelty              report how much of the sample is copied from the training text\n"
+    "\n"
+    "An empty prime starts from a newline (when the vocabulary has one). Settings not given\n"
+    "here come from the checkpoint's own sample section.\n";
 
 static const char USAGE_EVAL[] =
     "usage: rnntop eval --checkpoint FILE [--corpus FILE] [--baseline]\n"
