@@ -12,6 +12,12 @@
 #include "model.h"
 #include "rng.h"
 
+#ifndef NET_PROF_GEMM
+#define NET_PROF_GEMM 0     /* matrix products */
+#define NET_PROF_GATES 1    /* elementwise cell kernels */
+#define NET_PROF_SOFTMAX 2  /* softmax, loss and its gradient */
+#endif
+
 typedef struct NET(LayerTensors) {
     REAL *Wx, *Wh, *bx, *bh;
     const REAL *WhT;  /* optional [G*H x H] copy of Wh transposed, kept by the
@@ -46,6 +52,8 @@ typedef struct NET(Work) {
     REAL *dout, *din;                /* [T*B x max(H, E)] */
     REAL *dh, *dc, *dtmp;            /* [B x H] carried gradients */
     REAL *block;                     /* the single allocation */
+    int profile;                     /* set to time the parts of each pass */
+    double prof[3];                  /* seconds: NET_PROF_GEMM, _GATES, _SOFTMAX */
 } NET(Work);
 
 /* Point t at the tensors of a buffer laid out for shape s. */

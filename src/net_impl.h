@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #if REAL_IS_DOUBLE
 #define GEMM cblas_dgemm
@@ -18,9 +19,30 @@
 #define GEMV cblas_sgemv
 #endif
 
-/* C[MxN] = A[MxK] * B[KxN] + beta*C, row-major; ta/tb transpose A or B. */
-static void NET(gemm)(int ta, int tb, int M, int N, int K, const REAL *A, int lda,
-                      const REAL *B, int ldb, REAL beta, REAL *C, int ldc)
+/* Seconds on a monotonic clock, for the optional profile of a Work. */
+static double NET(now)(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void NET(gemm_raw)(int ta, int tb, int M, int N, int K, const REAL *A, int lda,
+                          const REAL *B, int ldb, REAL beta, REAL *C, int ldc);
+
+/* C[MxN] = A[MxK] * B[KxN] + beta*C, row-major; ta/tb transpose A or B.
+ * Timed into w->prof when w->profile is set. */
+static void NET(gemm)(NET(Work) *w, int ta, int tb, int M, int N, int K, const REAL *A,
+                      int lda, const REAL *B, int ldb, REAL beta, REAL *C, int ldc)
+{
+    double t0 = w->profile ? NET(now)() : 0;
+    NET(gemm_raw)(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    if (w->profile)
+        w->prof[NET_PROF_GEMM] += NET(now)() - t0;
+}
+
+static void NET(gemm_raw)(int ta, int tb, int M, int N, int K, const REAL *A, int lda,
+                          const REAL *B, int ldb, REAL beta, REAL *C, int ldc)
 {
     if (M == 1 && !ta) {  /* one row (sampling: B = T = 1): GEMV is ~2.5x faster */
         GEMV(CblasRowMajor, tb ? CblasNoTrans : CblasTrans, tb ? N : K, tb ? K : N, (REAL)1,
@@ -229,7 +251,7 @@ static void NET(input_projection)(const NET(Tensors) *p, NET(Work) *w, int l, in
             memcpy(g + (size_t)r * GH, lt->Wx + (size_t)x[r] * GH, sizeof(REAL) * GH);
     } else {
         int X = NET(input_width)(s, l);
-        NET(gemm)(0, 0, TB, GH, X, w->in[l], X, lt->Wx, GH, 0, g, GH);
+        NET(gemm)(w, 0, 0, TB, GH, X, w->in[l], X, lt->Wx, GH, 0, g, GH);
     }
     for (int r = 0; r < TB; r++) {
         REAL *gr = g + (size_t)r * GH;
@@ -296,18 +318,21 @@ static void NET(layer_forward)(const NET(Tensors) *p, NET(Work) *w, int l, int T
     for (int t = 0; t < T; t++) {
         REAL *g = w->gates[l] + (size_t)t * B * GH;
         REAL *hprev = w->h[l] + (size_t)t * B * H, *h = hprev + (size_t)B * H;
+        if (s->cell == CELL_GRU)
+            NET(gemm)(w, 0, 0, B, GH, H, hprev, H, lt->Wh, GH, 0, w->hp, GH);
+        else
+            NET(gemm)(w, 0, 0, B, GH, H, hprev, H, lt->Wh, GH, 1, g, GH);
+        double t0 = w->profile ? NET(now)() : 0;
         if (s->cell == CELL_GRU) {
-            NET(gemm)(0, 0, B, GH, H, hprev, H, lt->Wh, GH, 0, w->hp, GH);
             NET(gru_cell)(g, w->hp, lt->bh, w->hn[l] + (size_t)t * B * H, hprev, h, B, H);
-            continue;
-        }
-        NET(gemm)(0, 0, B, GH, H, hprev, H, lt->Wh, GH, 1, g, GH);
-        if (s->cell == CELL_LSTM) {
+        } else if (s->cell == CELL_LSTM) {
             REAL *cprev = w->c[l] + (size_t)t * B * H;
             NET(lstm_cell)(g, cprev, cprev + (size_t)B * H, h, B, H);
         } else {
             NET(rnn_cell)(g, h, B, H);
         }
+        if (w->profile)
+            w->prof[NET_PROF_GATES] += NET(now)() - t0;
     }
 }
 
@@ -395,12 +420,18 @@ double NET(forward)(const NET(Tensors) *p, NET(Work) *w, int T, const int32_t *x
         NET(layer_forward)(p, w, l, T, x);
     }
     const REAL *top = w->h[s->L - 1] + (size_t)w->B * H;
-    NET(gemm)(0, 0, TB, V, H, top, H, p->Wy, V, 0, w->logits, V);
+    NET(gemm)(w, 0, 0, TB, V, H, top, H, p->Wy, V, 0, w->logits, V);
     for (int r = 0; r < TB; r++)
         for (int v = 0; v < V; v++)
             w->logits[(size_t)r * V + v] += p->by[v];
     NET(state_out)(w, T, state_h, state_c);
-    return y ? NET(softmax_xent)(w, T, y) : 0.0;
+    if (!y)
+        return 0.0;
+    double t0 = w->profile ? NET(now)() : 0;
+    double loss = NET(softmax_xent)(w, T, y);
+    if (w->profile)
+        w->prof[NET_PROF_SOFTMAX] += NET(now)() - t0;
+    return loss;
 }
 
 /* ---- backward ------------------------------------------------------------ */
@@ -488,24 +519,27 @@ static void NET(layer_backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work
     memset(w->dc, 0, sizeof(REAL) * BH);
     for (int t = T - 1; t >= 0; t--) {
         const REAL *dout = w->dout + (size_t)t * BH;
+        double t0 = w->profile ? NET(now)() : 0;
         if (s->cell == CELL_LSTM)
             NET(lstm_cell_back)(w, l, t, dout);
         else if (s->cell == CELL_GRU)
             NET(gru_cell_back)(w, l, t, dout);
         else
             NET(rnn_cell_back)(w, l, t, dout);
+        if (w->profile)
+            w->prof[NET_PROF_GATES] += NET(now)() - t0;
         if (t == 0)
             break;  /* the gradient into the carried-in state is not needed */
         const REAL *dg = w->dgh + (size_t)t * B * GH;
         if (lt->WhT)
-            NET(gemm)(0, 0, B, H, GH, dg, GH, lt->WhT, H, 0, w->dh, H);
+            NET(gemm)(w, 0, 0, B, H, GH, dg, GH, lt->WhT, H, 0, w->dh, H);
         else
-            NET(gemm)(0, 1, B, H, GH, dg, GH, lt->Wh, GH, 0, w->dh, H);
+            NET(gemm)(w, 0, 1, B, H, GH, dg, GH, lt->Wh, GH, 0, w->dh, H);
         if (s->cell == CELL_GRU)
             for (size_t k = 0; k < BH; k++)
                 w->dh[k] += w->dtmp[k];
     }
-    NET(gemm)(1, 0, H, GH, TB, w->h[l], H, w->dgh, GH, 1, gt->Wh, GH);
+    NET(gemm)(w, 1, 0, H, GH, TB, w->h[l], H, w->dgh, GH, 1, gt->Wh, GH);
     NET(colsum_add)(w->dgh, TB, GH, gt->bh);
     NET(colsum_add)(w->dgx, TB, GH, gt->bx);
     if (l == 0 && s->E == 0) {
@@ -518,8 +552,8 @@ static void NET(layer_backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work
         return;
     }
     int X = NET(input_width)(s, l);
-    NET(gemm)(1, 0, X, GH, TB, w->in[l], X, w->dgx, GH, 1, gt->Wx, GH);
-    NET(gemm)(0, 1, TB, X, GH, w->dgx, GH, lt->Wx, GH, 0, w->din, X);
+    NET(gemm)(w, 1, 0, X, GH, TB, w->in[l], X, w->dgx, GH, 1, gt->Wx, GH);
+    NET(gemm)(w, 0, 1, TB, X, GH, w->dgx, GH, lt->Wx, GH, 0, w->din, X);
 }
 
 void NET(backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work) *w, int T,
@@ -529,16 +563,19 @@ void NET(backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work) *w, int T,
     int TB = T * w->B, H = s->H, V = s->V;
     REAL sc = (REAL)scale;
     REAL *dlogits = w->probs;
+    double t0 = w->profile ? NET(now)() : 0;
     for (int r = 0; r < TB; r++) {
         REAL *d = dlogits + (size_t)r * V;
         d[y[r]] -= 1;
         for (int v = 0; v < V; v++)
             d[v] *= sc;
     }
+    if (w->profile)
+        w->prof[NET_PROF_SOFTMAX] += NET(now)() - t0;
     const REAL *top = w->h[s->L - 1] + (size_t)w->B * H;
-    NET(gemm)(1, 0, H, V, TB, top, H, dlogits, V, 1, g->Wy, V);
+    NET(gemm)(w, 1, 0, H, V, TB, top, H, dlogits, V, 1, g->Wy, V);
     NET(colsum_add)(dlogits, TB, V, g->by);
-    NET(gemm)(0, 1, TB, H, V, dlogits, V, p->Wy, V, 0, w->dout, H);
+    NET(gemm)(w, 0, 1, TB, H, V, dlogits, V, p->Wy, V, 0, w->dout, H);
     for (int l = s->L - 1; l >= 0; l--) {
         NET(layer_backward)(p, g, w, l, T, x);
         if (l > 0) {

@@ -380,3 +380,29 @@ double trainer_evaluate(Trainer *tr)
         history_add(&tr->val_hist, tr->step, loss);
     return loss;
 }
+
+/* ---- profile ------------------------------------------------------------- */
+
+void trainer_set_profile(Trainer *tr, int on)
+{
+    for (int w = 0; w < tr->n_workers; w++) {
+        net_Work *nw = &tr->workers[w].work;
+        nw->profile = on;
+        nw->prof[0] = nw->prof[1] = nw->prof[2] = 0;
+    }
+}
+
+void trainer_profile(const Trainer *tr, double out[3])
+{
+    out[0] = out[1] = out[2] = 0;
+    int n = 0;
+    for (int w = 0; w < tr->n_workers; w++) {
+        if (tr->workers[w].B == 0)
+            continue;
+        for (int k = 0; k < 3; k++)
+            out[k] += tr->workers[w].work.prof[k];
+        n++;
+    }
+    for (int k = 0; n > 0 && k < 3; k++)
+        out[k] /= n;
+}

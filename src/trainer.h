@@ -105,6 +105,12 @@ double trainer_lr_at(const Config *cfg, int64_t step);
 /* Epochs done, with fraction. */
 double trainer_epoch(const Trainer *tr);
 
+/* Time the parts of every pass from now on (on != 0), and read the
+ * seconds spent so far per worker, averaged over the workers, in matrix
+ * products, elementwise gate kernels, and softmax and loss (out[3]). */
+void trainer_set_profile(Trainer *tr, int on);
+void trainer_profile(const Trainer *tr, double out[3]);
+
 void trainer_free(Trainer *tr);
 
 #endif

@@ -292,10 +292,13 @@ int cmd_bench(const Options *o)
     int rc = 0;
     for (int64_t i = 0; i < warmup && !rc; i++)
         rc = trainer_step(&tr, &err);
+    trainer_set_profile(&tr, 1);
     double t0 = clock_seconds();
     for (int64_t i = 0; i < steps && !rc; i++)
         rc = trainer_step(&tr, &err);
     double dt = clock_seconds() - t0;
+    double parts[3];
+    trainer_profile(&tr, parts);
     if (rc) {
         trainer_free(&tr);
         corpus_free(&corpus);
@@ -318,6 +321,11 @@ int cmd_bench(const Options *o)
            "%.1f GFLOP/s at 1024^3; achieved = %.0f%% and %.0f%% of those\n",
            threads_used, threads_used == 1 ? "" : "s", peak, tr.B, s->H, s->H, GH, big,
            100 * gflops / peak, 100 * gflops / big);
+    double other = dt - parts[0] - parts[1] - parts[2];
+    printf("step time: matrix products %.0f%%, elementwise gates %.0f%%, softmax and loss "
+           "%.0f%%, other %.0f%% (%.1f ms per step)\n",
+           100 * parts[0] / dt, 100 * parts[1] / dt, 100 * parts[2] / dt,
+           100 * (other > 0 ? other : 0) / dt, 1e3 * dt / (double)steps);
     printf("bench: chars_per_sec=%.0f gflops=%.2f sgemm_peak_gflops=%.2f\n", cps, gflops, peak);
     trainer_free(&tr);
     corpus_free(&corpus);
