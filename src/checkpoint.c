@@ -192,6 +192,7 @@ static const CfField CONF_FIELDS[] = {
     CF("train.seed", CF_U64, train.seed),
     CF("train.threads", CF_I64, train.threads),
     CF("train.log_every", CF_I64, train.log_every),
+    CF("train.baseline_order", CF_I64, train.baseline_order),
     CF("sample.temperature", CF_F64, sample.temperature),
     CF("sample.length", CF_I64, sample.length),
     CF("sample.prime", CF_STR, sample.prime),
@@ -438,9 +439,30 @@ static int write_temp(const char *tmp, const SaveCtx *c, int *created)
     return write_all(f, c);
 }
 
+/* A model that must not be saved: non-finite weights, or a loss that is
+ * diverging (see trainer_step). Returns 0 or -1 with err. */
+static int check_saveable(const Trainer *tr, const char *path, RnnError *err)
+{
+    const float *p = tr->model.params;
+    for (size_t i = 0; i < tr->model.off.total; i++)
+        if (!isfinite(p[i]))
+            return err_set(err, RNN_ERR_RUNTIME,
+                           "checkpoint %s not saved: the weights hold a non-finite value "
+                           "(parameter %zu is %s) at step %lld; the previous file (if any) is kept",
+                           path, i, isnan(p[i]) ? "NaN" : "infinite", (long long)tr->step);
+    if (tr->diverging > 0)
+        return err_set(err, RNN_ERR_RUNTIME,
+                       "checkpoint %s not saved: the loss is diverging (%.1f nats per symbol at "
+                       "step %lld, above %.1f); the previous file (if any) is kept",
+                       path, tr->last_loss, (long long)tr->step, trainer_loss_limit(tr));
+    return 0;
+}
+
 int checkpoint_save(const Trainer *tr, const char *path, RnnError *err)
 {
     char tmp[CONFIG_PATH_MAX + 32];
+    if (check_saveable(tr, path, err))
+        return -1;
     SaveCtx *c = malloc(sizeof *c);  /* holds a Config: large for a stack */
     int created = 0, e = ENOMEM;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());

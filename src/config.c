@@ -74,6 +74,7 @@ static const Key KEYS[] = {
     KEY_OF("train.seed", T_U64, train.seed),
     KEY_INT("train.threads", train.threads, 0, 1024),
     KEY_INT("train.log_every", train.log_every, 1, STEPS_MAX),
+    KEY_INT("train.baseline_order", train.baseline_order, 0, 10),
     KEY_DBL("sample.temperature", sample.temperature, 0, 100, 0, 0),
     KEY_INT("sample.length", sample.length, 1, 10000000),
     KEY_OF("sample.prime", T_TEXT, sample.prime),
@@ -110,6 +111,7 @@ void config_defaults(Config *cfg)
     t->keep_checkpoints = 3;
     t->seed = 1234;
     t->log_every = 10;
+    t->baseline_order = 5;
     SampleConfig *s = &cfg->sample;
     s->temperature = 0.8;
     s->length = 500;

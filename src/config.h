@@ -55,6 +55,7 @@ typedef struct TrainConfig {
     uint64_t seed;            /* train.seed */
     int threads;              /* train.threads: 0 = all cores */
     int log_every;            /* train.log_every: steps between progress lines */
+    int baseline_order;       /* train.baseline_order: n-gram baseline order, 0 = off */
 } TrainConfig;
 
 typedef struct SampleConfig {

@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "utf8.h"
+#include "wordtok.h"
 
 #define CP_LIMIT 0x110000
 
@@ -203,7 +205,8 @@ static int invalid_error(const Decoder *d, const char *path, RnnError *err)
                    (long long)decoder_column(d), why, path, path);
 }
 
-/* Decode the whole file into cps (room for fb->n); *n gets the count. */
+/* Decode the whole file into cps (room for fb->n; NULL only counts); *n
+ * gets the count. */
 static int decode_file(const FileBytes *fb, const char *path, int lowercase,
                        int32_t *cps, int64_t *n, RnnError *err)
 {
@@ -221,7 +224,9 @@ static int decode_file(const FileBytes *fb, const char *path, int lowercase,
                            path, (long long)d.pos, (long long)d.line,
                            (long long)decoder_column(&d));
         }
-        cps[k++] = (int32_t)(lowercase ? utf8_tolower(cp) : cp);
+        if (cps)
+            cps[k] = (int32_t)(lowercase ? utf8_tolower(cp) : cp);
+        k++;
     }
     if (r < 0)
         return invalid_error(&d, path, err);
@@ -294,13 +299,17 @@ static void split(Corpus *c, double val_fraction)
 
 /* --- loading ------------------------------------------------------------- */
 
-/* Word tokenisation (issue 7) is its own module; until it exists a word
- * config is refused here rather than silently read as characters. */
-static int load_words(const CorpusConfig *cfg, RnnError *err)
+/* Word mode: tokenise the code points in c->ids (wordtok.h), build the word
+ * vocabulary with cfg->min_count and replace them by token ids. */
+static int index_words(Corpus *c, const CorpusConfig *cfg, RnnError *err)
 {
-    return err_set(err, RNN_ERR_INPUT,
-                   "%s: word tokenisation (corpus.tokenize: word) is not "
-                   "available yet; use corpus.tokenize: char", cfg->path);
+    const uint32_t *cps = (const uint32_t *)c->ids;
+    if (wordtok_build_vocab(&c->vocab, cps, c->n, cfg->min_count) != 0)
+        return oom_error(c->path, c->n * 8, err);
+    c->n = wordtok_encode(&c->vocab, cps, c->n, c->ids, &c->unknown, NULL);
+    int32_t *fit = realloc(c->ids, (size_t)c->n * sizeof *c->ids);
+    c->ids = fit ? fit : c->ids;
+    return 0;
 }
 
 static int check_config(const CorpusConfig *cfg, RnnError *err)
@@ -309,6 +318,77 @@ static int check_config(const CorpusConfig *cfg, RnnError *err)
         return err_set(err, RNN_ERR_INPUT, "corpus.val_fraction must be in "
                        "[0, 1), not %g", cfg->val_fraction);
     return 0;
+}
+
+/* --- memory ----------------------------------------------------------------- */
+
+/* A number from a line "key value" of a /proc or /sys file, or -1. */
+static double read_number(const char *path, const char *key)
+{
+    char line[256];
+    double v = -1;
+    size_t klen = strlen(key);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, key, klen) == 0) {
+            char *end;
+            double x = strtod(line + klen, &end);
+            v = end != line + klen ? x : -1;
+            break;
+        }
+    fclose(f);
+    return v;
+}
+
+/* Bytes this process can still allocate, about: MemAvailable (physical
+ * memory when /proc cannot tell), capped by a cgroup v2 limit and by the
+ * address-space limit (ulimit -v) less what is mapped already. */
+static double memory_available(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    double avail = read_number("/proc/meminfo", "MemAvailable:") * 1024.0;
+    if (avail < 0)
+        avail = pages > 0 && page > 0 ? (double)pages * (double)page : 1e18;
+    double cg_max = read_number("/sys/fs/cgroup/memory.max", "");
+    double cg_cur = read_number("/sys/fs/cgroup/memory.current", "");
+    if (cg_max > 0 && cg_cur >= 0 && cg_max - cg_cur < avail)
+        avail = cg_max > cg_cur ? cg_max - cg_cur : 0;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && page > 0) {
+        double mapped = read_number("/proc/self/statm", "") * (double)page;
+        double left = (double)rl.rlim_cur - (mapped > 0 ? mapped : 0);
+        if (left < avail)
+            avail = left > 0 ? left : 0;
+    }
+    return avail;
+}
+
+/* Before the ids are allocated (4 bytes per symbol): *cap gets how many to
+ * allocate room for, and a corpus whose ids would not fit in the memory
+ * available is refused with a message naming both sizes. The file size
+ * bounds the symbol count; only when that bound does not fit is the file
+ * decoded once without storing to count exactly (which reports invalid
+ * UTF-8 or a NUL byte first, so a binary file fails fast either way). */
+static int check_memory(const FileBytes *fb, const char *path, int lowercase, int64_t *cap,
+                        RnnError *err)
+{
+    const double GiB = 1073741824.0, tables = (double)CP_LIMIT * 5; /* vocabulary lookups */
+    double avail = memory_available();
+    *cap = fb->n;
+    if ((double)fb->n * 4 + tables <= avail)
+        return 0;
+    if (decode_file(fb, path, lowercase, NULL, cap, err))
+        return -1;
+    double need = (double)*cap * 4 + tables;
+    if (need <= avail)
+        return 0;
+    return err_set(err, RNN_ERR_INPUT,
+                   "%s: %.2f GiB of text, %lld symbols: loading it needs about %.2f GiB of "
+                   "memory (4 bytes per symbol), but only %.2f GiB is available; train on a "
+                   "part of it (e.g. head -c 500M %s > part.txt) or free memory",
+                   path, (double)fb->n / GiB, (long long)*cap, need / GiB, avail / GiB, path);
 }
 
 /* Read and decode cfg->path into c->ids as code points; fb stays open for
@@ -320,9 +400,12 @@ static int read_codepoints(Corpus *c, const CorpusConfig *cfg, FileBytes *fb,
     if (file_bytes(c->path, fb, err) != 0)
         return -1;
     c->bytes = fb->n;
-    if ((uint64_t)fb->n > SIZE_MAX / sizeof *c->ids ||
-        !(c->ids = malloc((size_t)(fb->n ? fb->n : 1) * sizeof *c->ids))) {
-        oom_error(c->path, fb->n * 4, err);
+    int64_t cap;
+    if (check_memory(fb, c->path, cfg->lowercase, &cap, err)) {
+        /* err says why */
+    } else if ((uint64_t)cap > SIZE_MAX / sizeof *c->ids ||
+        !(c->ids = malloc((size_t)(cap ? cap : 1) * sizeof *c->ids))) {
+        oom_error(c->path, cap * 4, err);
     } else if (decode_file(fb, c->path, cfg->lowercase, c->ids, &c->n,
                            err) == 0) {
         if (c->n > 0) {
@@ -342,14 +425,17 @@ int corpus_load(Corpus *c, const CorpusConfig *cfg, RnnError *err)
 {
     FileBytes fb;
     memset(c, 0, sizeof *c);
-    if (cfg->tokenize == TOKENIZE_WORD)
-        return load_words(cfg, err);
     if (check_config(cfg, err) || read_codepoints(c, cfg, &fb, err))
         return -1;
     file_release(&fb);
-    if (index_symbols(c, err) != 0)
+    if (cfg->tokenize == TOKENIZE_WORD ? index_words(c, cfg, err) : index_symbols(c, err))
         goto fail;
-    if (c->vocab.size < 2) {
+    if (c->vocab.kind == TOKENIZE_WORD && c->n < 2) {
+        err_set(err, RNN_ERR_INPUT, "%s: the text is a single word-level token; a language "
+                "model needs at least two", c->path);
+        goto fail;
+    }
+    if (c->vocab.kind == TOKENIZE_CHAR && c->vocab.size < 2) {
         char sym[32];
         utf8_describe(c->vocab.codepoints[0], sym, sizeof sym);
         err_set(err, RNN_ERR_INPUT, "%s: the text has only one distinct "
@@ -364,6 +450,26 @@ fail:
     return -1;
 }
 
+/* Word mode with a fixed vocabulary: unknown tokens become <unk>, counted in
+ * c->unknown (a model's vocabulary never covers every word of a text). */
+static int load_words_with_vocab(Corpus *c, const CorpusConfig *cfg, const Vocab *vocab,
+                                 RnnError *err)
+{
+    FileBytes fb;
+    if (check_config(cfg, err) || read_codepoints(c, cfg, &fb, err))
+        return -1;
+    file_release(&fb);
+    const uint32_t *cps = (const uint32_t *)c->ids;
+    c->n = wordtok_encode(vocab, cps, c->n, c->ids, &c->unknown, NULL);
+    if (vocab_copy(&c->vocab, vocab) != 0) {
+        oom_error(c->path, (int64_t)vocab->size * 16, err);
+        corpus_free(c);
+        return -1;
+    }
+    split(c, cfg->val_fraction);
+    return 0;
+}
+
 int corpus_load_with_vocab(Corpus *c, const CorpusConfig *cfg,
                            const Vocab *vocab, RnnError *err)
 {
@@ -371,8 +477,8 @@ int corpus_load_with_vocab(Corpus *c, const CorpusConfig *cfg,
     int64_t bad, off, line, col;
     char sym[32];
     memset(c, 0, sizeof *c);
-    if (cfg->tokenize == TOKENIZE_WORD || vocab->kind == TOKENIZE_WORD)
-        return load_words(cfg, err);
+    if (vocab->kind == TOKENIZE_WORD)
+        return load_words_with_vocab(c, cfg, vocab, err);
     if (check_config(cfg, err) || read_codepoints(c, cfg, &fb, err))
         return -1;
     bad = map_to_ids(c->ids, c->n, vocab);
@@ -398,6 +504,62 @@ int corpus_load_with_vocab(Corpus *c, const CorpusConfig *cfg,
 
 /* --- short texts --------------------------------------------------------- */
 
+/* Decode text to code points (line-ending rules, lowercasing) into a new
+ * array; *n gets the count. Returns NULL with err set on invalid UTF-8 or
+ * when out of memory. */
+static uint32_t *decode_text(const char *text, size_t len, int lowercase, int64_t *n,
+                             RnnError *err)
+{
+    Decoder d;
+    uint32_t cp, *cps = malloc((len ? len : 1) * sizeof *cps);
+    int r;
+    *n = 0;
+    if (!cps) {
+        err_set(err, RNN_ERR_RUNTIME, "out of memory decoding a text of %zu bytes", len);
+        return NULL;
+    }
+    decoder_init(&d, (const unsigned char *)text, (int64_t)len);
+    while ((r = decoder_next(&d, &cp)) > 0)
+        cps[(*n)++] = lowercase ? utf8_tolower(cp) : cp;
+    if (r < 0) {
+        err_set(err, RNN_ERR_INPUT, "invalid UTF-8 at byte offset %lld: %s", (long long)d.pos,
+                utf8_invalid_reason(d.s + d.pos, (size_t)(d.n - d.pos)));
+        free(cps);
+        return NULL;
+    }
+    return cps;
+}
+
+/* Word mode of corpus_encode_text_ex: an unknown token is an error. */
+static int64_t encode_words(const Vocab *vocab, const char *text, size_t len, int lowercase,
+                            int32_t *out, int64_t cap, RnnError *err)
+{
+    int64_t n, k = 0;
+    int32_t ids[WORDTOK_MAX];
+    uint32_t *cps = decode_text(text, len, lowercase, &n, err);
+    if (!cps)
+        return -1;
+    for (int64_t i = 0; i < n;) {
+        int tl = wordtok_len(cps, n, i);
+        int m = wordtok_token_ids(vocab, cps + i, tl, ids);
+        if (m == 0) {
+            char word[4 * WORDTOK_MAX + 1];
+            wordtok_utf8(cps + i, tl, word);
+            free(cps);
+            return err_set(err, RNN_ERR_INPUT, "word \"%s\" at character %lld is not in the "
+                           "model's vocabulary", word, (long long)i + 1);
+        }
+        for (int j = 0; j < m; j++, k++)
+            if (out && k < cap)
+                out[k] = ids[j];
+        i += tl;
+    }
+    free(cps);
+    if (out && k > cap)
+        k = cap > 0 ? cap : 0;
+    return k;
+}
+
 int64_t corpus_encode_text_ex(const Vocab *vocab, const char *text, size_t len,
                               int lowercase, int32_t *out, int64_t cap,
                               RnnError *err)
@@ -407,6 +569,8 @@ int64_t corpus_encode_text_ex(const Vocab *vocab, const char *text, size_t len,
     int64_t k = 0;
     int r;
     char sym[32];
+    if (vocab->kind == TOKENIZE_WORD)
+        return encode_words(vocab, text, len, lowercase, out, cap, err);
     decoder_init(&d, (const unsigned char *)text, (int64_t)len);
     while ((r = decoder_next(&d, &cp)) > 0) {
         int id = vocab_find(vocab, lowercase ? utf8_tolower(cp) : cp);

@@ -11,7 +11,13 @@
  * columns from 1; a column counts code points. Lowercasing
  * (corpus.lowercase) uses utf8_tolower, the same in every locale. The split
  * is n_train = floor(n * (1 - val_fraction)), n_val = n - n_train: the
- * usual Tiny Shakespeare split, 1,003,854 + 111,540 at 0.1. */
+ * usual Tiny Shakespeare split, 1,003,854 + 111,540 at 0.1.
+ *
+ * Word mode (corpus.tokenize: word): the decoded code points are cut into
+ * tokens and the vocabulary built by wordtok.h (words seen at least
+ * corpus.min_count times, id 0 = <unk>); n, the split and ids count tokens.
+ * With a fixed vocabulary unknown words read as <unk> (counted in unknown);
+ * in a short text (corpus_encode_text) an unknown word is an error. */
 #ifndef RNNTOP_CORPUS_H
 #define RNNTOP_CORPUS_H
 
@@ -29,13 +35,21 @@ typedef struct Corpus {
     int64_t n_train;  /* ids[0 .. n_train) is the training split */
     int64_t n_val;    /* ids[n_train .. n) is the validation split */
     int64_t bytes;    /* size of the file in bytes */
+    int64_t unknown;  /* word mode: tokens of the file read as <unk> */
 } Corpus;
 
 /* Load cfg->path with cfg's tokenisation and split. Returns 0, or -1 with
  * err set (status RNN_ERR_INPUT for a bad file, RNN_ERR_RUNTIME for I/O)
  * and c left empty. Bad files: missing, unreadable, a directory, empty,
  * invalid UTF-8, a NUL byte (binary), a single distinct symbol. The file is
- * mapped with mmap (read(2) when that fails, e.g. for a pipe). */
+ * mapped with mmap (read(2) when that fails, e.g. for a pipe). Before the
+ * ids are allocated (4 bytes per symbol) their size is compared with the
+ * memory available (MemAvailable, a cgroup limit, ulimit -v): a corpus that
+ * would not fit is refused (RNN_ERR_INPUT) naming both sizes. Sizes and
+ * offsets are 64-bit throughout, so files beyond 4 GiB load where memory
+ * allows. A byte-order mark after the start (U+FEFF, e.g. where files with
+ * BOMs were concatenated) is kept as an ordinary symbol, as Unicode reads it
+ * there (a zero-width no-break space); the dashboard shows it as a glyph. */
 int corpus_load(Corpus *c, const CorpusConfig *cfg, RnnError *err);
 
 /* Load a file with a fixed vocabulary (to evaluate a checkpoint on another

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "wordtok.h"
 
 /* Mass within this of top_p counts as reaching it (rounding in the sums). */
 #define TOP_P_SLACK 1e-12
@@ -229,6 +230,8 @@ static int32_t stand_in(const Vocab *v, UnknownPolicy policy)
 {
     if (policy != UNKNOWN_REPLACE)
         return -1;
+    if (v->kind == TOKENIZE_WORD)
+        return WORDTOK_UNK;
     int32_t id = vocab_find(v, ' ');
     return id >= 0 ? id : vocab_find(v, '\n');
 }
@@ -284,6 +287,65 @@ static int decode_prime(Sampler *s, Primer *pr, const char *prime, size_t len,
     return 0;
 }
 
+/* Push the ids of the word token tok[0..n) (its first character is number
+ * index of the prime) under policy. */
+static int push_word(Sampler *s, Primer *pr, const uint32_t *tok, int n, int64_t index,
+                     UnknownPolicy policy, RnnError *err)
+{
+    int32_t ids[WORDTOK_MAX];
+    int m = wordtok_token_ids(s->vocab, tok, n, ids);
+    if (m == 0 && policy == UNKNOWN_ERROR) {
+        char word[4 * WORDTOK_MAX + 1];
+        wordtok_utf8(tok, n, word);
+        return err_set(err, RNN_ERR_INPUT, "prime: word \"%s\" at character %lld is not in "
+                       "the model's vocabulary (--unknown skip or replace to go on; replace "
+                       "reads it as %s)", word, (long long)index, WORDTOK_UNK_TEXT);
+    }
+    if (m == 0 && policy == UNKNOWN_REPLACE)
+        ids[m++] = WORDTOK_UNK;
+    for (int i = 0; i < m; i++)
+        primer_push(pr, ids[i]);
+    return 0;
+}
+
+/* Word mode: decode into a window of code points and cut tokens from its
+ * front once it holds WORDTOK_MAX of them (or the text has ended), which
+ * cuts exactly as wordtok does on the whole text, without allocating. */
+static int decode_prime_words(Sampler *s, Primer *pr, const char *prime, size_t len,
+                              UnknownPolicy policy, RnnError *err)
+{
+    uint32_t win[2 * WORDTOK_MAX], cp;
+    size_t pos = 0, at = 0;
+    int have = 0, r = 1;
+    int64_t index = 1;  /* character index of win[0] */
+    while (r > 0 || have > 0) {
+        while (have < 2 * WORDTOK_MAX && r > 0) {
+            at = pos;
+            if ((r = next_codepoint(prime, len, &pos, &cp)) > 0)
+                win[have++] = s->lowercase ? utf8_tolower(cp) : cp;
+        }
+        if (r < 0)
+            return err_set(err, RNN_ERR_INPUT, "prime: invalid UTF-8 at byte offset %zu: %s",
+                           at, utf8_invalid_reason((const unsigned char *)prime + at, len - at));
+        while (have > 0 && (have >= WORDTOK_MAX || r == 0)) {
+            int n = wordtok_len(win, have, 0);
+            if (push_word(s, pr, win, n, index, policy, err))
+                return -1;
+            memmove(win, win + n, sizeof *win * (size_t)(have - n));
+            have -= n;
+            index += n;
+        }
+    }
+    return 0;
+}
+
+/* The id of a newline (to start from), else 0. */
+static int32_t newline_id(const Vocab *v)
+{
+    int32_t id = v->kind == TOKENIZE_WORD ? vocab_find_word(v, "\n", 1) : vocab_find(v, '\n');
+    return id >= 0 ? id : 0;
+}
+
 int sampler_prime(Sampler *s, const char *prime, size_t len, UnknownPolicy policy,
                   RnnError *err)
 {
@@ -293,16 +355,15 @@ int sampler_prime(Sampler *s, const char *prime, size_t len, UnknownPolicy polic
     rng_seed(&s->rng, s->params.seed);
     s->steps = 0;
     Primer pr = {s, 0};
-    if (s->vocab->kind != TOKENIZE_CHAR && len > 0)
-        return err_set(err, RNN_ERR_INPUT, "prime: a prime for a word-level model is not "
-                       "supported; sample without one");
-    if (decode_prime(s, &pr, prime ? prime : "", prime ? len : 0, policy, err)) {
+    int rc = s->vocab->kind == TOKENIZE_WORD
+                 ? decode_prime_words(s, &pr, prime ? prime : "", prime ? len : 0, policy, err)
+                 : decode_prime(s, &pr, prime ? prime : "", prime ? len : 0, policy, err);
+    if (rc) {
         s->last = 0;
         return -1;
     }
     if (pr.pending == 0) {
-        int32_t nl = vocab_find(s->vocab, '\n');
-        s->last = nl >= 0 ? nl : 0;
+        s->last = newline_id(s->vocab);
         return 0;
     }
     if (pr.pending > 1)

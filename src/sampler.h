@@ -79,7 +79,9 @@ int sampler_set_params(Sampler *s, const SampleParams *sp, RnnError *err);
  * replace it by a space (or, without a space, a newline; without either it
  * is skipped). Invalid UTF-8 is an error naming the byte offset. An empty
  * prime (also one whose symbols were all skipped) starts from a newline.
- * A word-level model takes only an empty prime.
+ * A word-level model cuts the prime into tokens as its corpus was cut
+ * (wordtok.h); an unknown word is an error naming it, skipped, or read as
+ * <unk> (replace); unknown whitespace runs are split into known ones.
  * Returns 0 or -1 with err (RNN_ERR_INPUT); after an error the state is
  * undefined until the next successful sampler_prime. */
 int sampler_prime(Sampler *s, const char *prime, size_t len, UnknownPolicy policy,

@@ -298,6 +298,12 @@ static void reduce_job(void *arg, int w)
     }
 }
 
+double trainer_loss_limit(const Trainer *tr)
+{
+    double uniform = log((double)tr->model.shape.V);
+    return fmax(3 * uniform, uniform + 2);
+}
+
 int trainer_step(Trainer *tr, RnnError *err)
 {
     int TB = tr->B * tr->T;
@@ -322,6 +328,16 @@ int trainer_step(Trainer *tr, RnnError *err)
                        "train.grad_clip and resume from the last checkpoint",
                        (long long)tr->step + 1, isfinite(loss) ? "gradient norm" : "loss",
                        isnan(isfinite(loss) ? norm : loss) ? "NaN" : "infinite", tr->lr);
+    tr->diverging = loss > trainer_loss_limit(tr) ? tr->diverging + 1 : 0;
+    if (tr->diverging >= TRAINER_DIVERGE_STEPS)
+        return err_set(err, RNN_ERR_RUNTIME,
+                       "training stopped at step %lld: the loss diverged (%.1f nats per symbol, "
+                       "above %.1f for %d steps in a row; an untrained model scores %.2f) at "
+                       "learning rate %g; no checkpoint was written since it began; lower "
+                       "train.learning_rate or set train.grad_clip and resume from the last "
+                       "checkpoint",
+                       (long long)tr->step + 1, loss, trainer_loss_limit(tr), tr->diverging,
+                       log((double)tr->model.shape.V), tr->lr);
     optim_clip(tr->grads, n, norm, tr->cfg.train.grad_clip);
     tr->lr = trainer_lr_at(&tr->cfg, tr->step);
     optim_step(&tr->opt, tr->model.params, tr->grads, tr->lr);

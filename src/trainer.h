@@ -77,6 +77,7 @@ typedef struct Trainer {
     int64_t symbols_seen;
     double lr;
     double last_loss, last_grad_norm;
+    int diverging;           /* consecutive steps with a loss above trainer_loss_limit */
     double last_val, best_val;         /* NAN until evaluated */
     int64_t last_val_step;
     History train_hist, val_hist;
@@ -90,10 +91,22 @@ typedef struct Trainer {
  * Returns 0 or -1 with err. */
 int trainer_init(Trainer *tr, const Config *cfg, const Corpus *corpus, RnnError *err);
 
+/* Steps in a row with a loss above trainer_loss_limit after which a run
+ * counts as diverged. */
+#define TRAINER_DIVERGE_STEPS 20
+
 /* One optimisation step over the next window. Returns 0, or -1 with err
- * if the loss or the gradient is not finite (the model is left as it was
- * before the step). */
+ * (the model is left as it was before the step) if the loss or the
+ * gradient is not finite, or if the loss has stayed above
+ * trainer_loss_limit for TRAINER_DIVERGE_STEPS steps (a learning rate so
+ * high that training diverged). While tr->diverging > 0 checkpoint_save
+ * refuses to write, so a diverging model never replaces a good file. */
 int trainer_step(Trainer *tr, RnnError *err);
+
+/* The loss (nats per symbol) above which a step counts as diverging:
+ * max(3 ln V, ln V + 2), far above the ln V of a uniform guess that an
+ * untrained model starts at. */
+double trainer_loss_limit(const Trainer *tr);
 
 /* Mean cross-entropy (nats per symbol) over the whole validation split,
  * from a zero state; NAN if there is no validation split. Records it. */

@@ -78,6 +78,36 @@ int vocab_find(const Vocab *v, uint32_t cp)
     return -1;
 }
 
+/* strcmp order of s[0..len) against the NUL-terminated w. */
+static int cmp_len(const char *s, size_t len, const char *w)
+{
+    size_t i = 0;
+    for (; i < len && w[i]; i++)
+        if (s[i] != w[i])
+            return (unsigned char)s[i] < (unsigned char)w[i] ? -1 : 1;
+    if (i < len)
+        return 1;
+    return w[i] ? -1 : 0;
+}
+
+int vocab_find_word(const Vocab *v, const char *s, size_t len)
+{
+    int lo = 1, hi = v->size - 1;
+    if (v->kind != TOKENIZE_WORD || !v->words)
+        return -1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        int c = cmp_len(s, len, v->words[mid]);
+        if (c == 0)
+            return mid;
+        if (c > 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
 int vocab_symbol_utf8(const Vocab *v, int id, char *buf, size_t cap)
 {
     char enc[4];
@@ -98,6 +128,29 @@ int vocab_symbol_utf8(const Vocab *v, int id, char *buf, size_t cap)
     memcpy(buf, text, len);
     buf[len] = '\0';
     return (int)len;
+}
+
+int vocab_symbol_codepoints(const Vocab *v, int id, uint32_t *out, int cap)
+{
+    if (id < 0 || id >= v->size)
+        return 0;
+    if (v->kind != TOKENIZE_WORD || !v->words) {
+        if (cap > 0 && v->codepoints)
+            out[0] = v->codepoints[id];
+        return v->codepoints ? 1 : 0;
+    }
+    const unsigned char *s = (const unsigned char *)v->words[id];
+    size_t len = strlen(v->words[id]), at = 0;
+    int n = 0;
+    while (at < len) {
+        uint32_t cp;
+        int k = utf8_decode(s + at, len - at, &cp);
+        if (n < cap)
+            out[n] = k ? cp : 0xFFFD;
+        n++;
+        at += k ? (size_t)k : 1;
+    }
+    return n;
 }
 
 int vocab_equal(const Vocab *a, const Vocab *b)

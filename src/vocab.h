@@ -2,7 +2,8 @@
  *
  * In character mode a symbol is a Unicode code point; the vocabulary is the
  * sorted set of code points of a corpus, so it is the same on every run.
- * (Word mode, issue 7, adds `words`.) A Vocab owns its arrays; vocab_free
+ * In word mode (wordtok.h) a symbol is a word, punctuation mark or
+ * whitespace run, id 0 is "<unk>" and ids 1.. are sorted by byte order. A Vocab owns its arrays; vocab_free
  * releases them. Read-only use is thread-safe. */
 #ifndef RNNTOP_VOCAB_H
 #define RNNTOP_VOCAB_H
@@ -13,7 +14,7 @@
 #include "config.h"
 
 typedef struct Vocab {
-    Tokenize kind;         /* TOKENIZE_CHAR (word mode later) */
+    Tokenize kind;         /* TOKENIZE_CHAR or TOKENIZE_WORD (see wordtok.h) */
     int size;              /* number of symbols, V */
     uint32_t *codepoints;  /* char mode: size code points, ascending */
     char **words;          /* word mode: size NUL-terminated UTF-8 strings; NULL in char mode */
@@ -32,10 +33,21 @@ int vocab_from_codepoints(Vocab *v, const uint32_t *cps, int n);
  * vocabulary). O(log V). */
 int vocab_find(const Vocab *v, uint32_t cp);
 
+/* Word mode: id of the word s[0..len) (not NUL-terminated), or -1 if it
+ * is not in the vocabulary (or v is a char vocabulary). Ids 1.. must be
+ * sorted by byte order, as wordtok builds them; id 0 (<unk>) is never
+ * found. O(log V). */
+int vocab_find_word(const Vocab *v, const char *s, size_t len);
+
 /* UTF-8 text of symbol id, NUL-terminated, into buf of cap bytes (>= 5 for
  * char mode). Returns its length in bytes, or -1 if id is out of range or
  * the text does not fit. */
 int vocab_symbol_utf8(const Vocab *v, int id, char *buf, size_t cap);
+
+/* The code points of symbol id (one in char mode, a word's in word mode)
+ * into out (at most cap). Returns how many the symbol has (which may be
+ * more than cap), 0 if id is out of range. */
+int vocab_symbol_codepoints(const Vocab *v, int id, uint32_t *out, int cap);
 
 /* 1 if both vocabularies hold the same symbols in the same order. */
 int vocab_equal(const Vocab *a, const Vocab *b);

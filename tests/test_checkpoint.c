@@ -334,12 +334,15 @@ static void test_nan(const Config *cfg)
     path_in(bad, sizeof bad, "nan.ckpt");
     if (run_open(&r, cfg))
         return;
+    /* checkpoint_save refuses non-finite weights (a file holding them, as a
+     * buggy writer could leave, is refused on reading: tests/test_badinput.c) */
     r.tr.model.params[r.tr.model.off.total / 2] = NAN;
-    CHECK(checkpoint_save(&r.tr, bad, &err) == 0, "save: %s", err.msg);
-    expect_refused(bad, "non-finite weights", "a NaN weight");
+    CHECK(checkpoint_save(&r.tr, bad, &err) != 0 && strstr(err.msg, "non-finite"),
+          "a NaN weight was saved: %s", err.msg);
     r.tr.model.params[r.tr.model.off.total / 2] = INFINITY;
-    checkpoint_save(&r.tr, bad, &err);
-    expect_refused(bad, "non-finite weights", "an infinite weight");
+    CHECK(checkpoint_save(&r.tr, bad, &err) != 0 && strstr(err.msg, "infinite"),
+          "an infinite weight was saved: %s", err.msg);
+    CHECK(access(bad, F_OK) != 0, "a refused save left %s behind", bad);
     run_close(&r);
 }
 

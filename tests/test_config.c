@@ -47,6 +47,7 @@ static int config_equal(const Config *a, const Config *b)
            strcmp(ta->checkpoint_dir, tb->checkpoint_dir) == 0 &&
            ta->keep_checkpoints == tb->keep_checkpoints && ta->seed == tb->seed &&
            ta->threads == tb->threads && ta->log_every == tb->log_every &&
+           ta->baseline_order == tb->baseline_order &&
            sa->temperature == sb->temperature && sa->length == sb->length &&
            strcmp(sa->prime, sb->prime) == 0 && sa->top_k == sb->top_k && sa->top_p == sb->top_p &&
            sa->seed == sb->seed && a->ui.refresh_hz == b->ui.refresh_hz &&
@@ -78,6 +79,7 @@ static void config_other(Config *c)
     t->seed = UINT64_MAX;
     t->threads = 2;
     t->log_every = 1;
+    t->baseline_order = 3;
     SampleConfig *s = &c->sample;
     s->temperature = 1e-7;
     s->length = 10000000;
@@ -185,6 +187,7 @@ static void test_defaults(void)
     CHECK(c.train.learning_rate == 2e-3 && c.train.lr_decay == 1.0, "lr");
     CHECK(c.train.seed == 1234 && c.sample.seed == 42 && c.sample.temperature == 0.8, "seeds");
     CHECK(c.ui.refresh_hz == 15 && strcmp(c.ui.theme, "default") == 0, "ui");
+    CHECK(c.train.baseline_order == 5, "baseline_order %d", c.train.baseline_order);
     CHECK(strcmp(config_cell_name(CELL_GRU), "gru") == 0, "cell name");
     CHECK(strcmp(config_optimizer_name(OPT_ADAGRAD), "adagrad") == 0, "optimizer name");
     CHECK(strcmp(config_tokenize_name(TOKENIZE_WORD), "word") == 0, "tokenize name");
@@ -249,7 +252,7 @@ static void test_presets(void)
     }
     if (d)
         closedir(d);
-    CHECK(count >= 5, "only %d presets load", count);
+    CHECK(count >= 6, "only %d presets load", count);
 
     /* default.yaml sets every key to the built-in default, but for paths. */
     Config c, want;
@@ -275,6 +278,12 @@ static void test_presets(void)
         CHECK(c.model.cell == CELL_GRU, "gru.yaml");
     if (load_preset(dir, "rnn.yaml", &c) == 0)
         CHECK(c.model.cell == CELL_RNN, "rnn.yaml");
+    config_defaults(&c);
+    if (load_preset(dir, "word.yaml", &c) == 0)
+        CHECK(c.corpus.tokenize == TOKENIZE_WORD && c.model.embedding > 0 &&
+                  c.corpus.min_count > 1 && c.train.baseline_order == 3 &&
+                  ends_with(c.corpus.path, "/kjv.txt"),
+              "word.yaml");
 }
 
 static void test_values_ok(void)
@@ -412,6 +421,8 @@ static void test_value_errors(void)
     expect_value_error("ui", "graph", "dots", "one of auto|braille|block|ascii");
     expect_value_error("ui", "theme", "neon", "one of default|mono");
     expect_value_error("corpus", "tokenize", "byte", "one of char|word");
+    expect_value_error("train", "baseline_order", "11", "expected an integer in 0..10");
+    expect_value_error("train", "baseline_order", "-1", "expected an integer in 0..10");
     char long_prime[2100];
     memset(long_prime, 'a', 2000);
     long_prime[2000] = '\0';
@@ -452,7 +463,7 @@ static void test_every_key_type(void)
 {
     char keys[64][64];
     int n = list_keys(keys, 64);
-    CHECK(n == 33, "%d keys listed", n);
+    CHECK(n == 34, "%d keys listed", n);
     const char *always_bad[] = {"[1, 2]", "{a: 1}", "[]"};
     const char *bad_unless_text[] = {
         "\"text\"", "text", "-1", ".nan", "1e999", "99999999999999999999999", "1.5x", "0x10"};

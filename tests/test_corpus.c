@@ -233,7 +233,7 @@ static void test_bad_files(void)
     cfg = config_for(write_tmp("ab", 2));
     cfg.tokenize = TOKENIZE_WORD;
     CHECK(corpus_load(&c, &cfg, &err) == -1 && err.status == RNN_ERR_INPUT &&
-          strstr(err.msg, "word tokenisation"), "word mode: %s", err.msg);
+          strstr(err.msg, "single word-level token"), "word mode: %s", err.msg);
     cfg = config_for(write_tmp("ab", 2));
     cfg.val_fraction = 1.5;
     CHECK(corpus_load(&c, &cfg, &err) == -1 && strstr(err.msg, "val_fraction"), "val_fraction: %s", err.msg);

@@ -31,6 +31,25 @@ static void check_size(int rows, int cols)
     CHECK(rect_inside(l.footer, rows, cols) && l.footer.y == rows - 1, "footer");
     CHECK(rect_inside(l.help, rows, cols) && rect_inside(l.prompt, rows, cols), "overlays");
     CHECK(l.panel[PANEL_LOSS].h >= 7 && l.panel[PANEL_SAMPLE].h >= 7, "plot and text rows");
+    CHECK(l.panel[PANEL_SLIDERS].h - 2 >= 4, "%dx%d room for 3 sliders and the novelty line",
+          cols, rows);
+    /* the views: the activations text over loss + sample, the temperature
+     * columns over the whole body */
+    Rect lo = l.panel[PANEL_LOSS], sa = l.panel[PANEL_SAMPLE];
+    CHECK(l.left.y == lo.y && l.left.x == lo.x && l.left.w == lo.w && l.left.h == lo.h + sa.h,
+          "%dx%d left = loss + sample", cols, rows);
+    CHECK(rect_inside(l.body, rows - 1, cols) && l.body.y == 5 && l.body.w == cols &&
+          l.body.y + l.body.h == rows - 1, "%dx%d body", cols, rows);
+    Rect c[4];
+    layout_columns(l.body, 4, c);
+    int w = 0;
+    for (int i = 0; i < 4; i++) {
+        CHECK(c[i].w >= 20 && c[i].h == l.body.h && c[i].y == l.body.y, "%dx%d column %d",
+              cols, rows, i);
+        CHECK(c[i].x == l.body.x + w, "%dx%d column %d adjoins", cols, rows, i);
+        w += c[i].w;
+    }
+    CHECK(w == l.body.w, "%dx%d columns tile the body", cols, rows);
 }
 
 int main(void)

@@ -66,7 +66,7 @@ grep -q "^eval: val_loss=$val_a " "$tmp/out" || fail "eval differs from training
 expect 0 "learning_rate: 0.5" "$RNNTOP" config --resume "$tmp/a/last.ckpt" --set train.learning_rate=0.5
 grep -q "hidden: 16" "$tmp/out" || fail "config --resume does not show the checkpoint's config"
 expect 0 "eval: val_loss=" "$RNNTOP" eval --checkpoint "$tmp/a/last.ckpt" --corpus "$tmp/c.txt" --baseline
-grep -q '^baseline: unigram' "$tmp/out" || fail "no baseline line"
+grep -q '^baseline: 5-gram Kneser-Ney val_loss=' "$tmp/out" || fail "no baseline line"
 expect 2 "not in the model's vocabulary" "$RNNTOP" eval --checkpoint "$tmp/a/last.ckpt" --corpus "$tmp/swapped.txt"
 expect 2 "needs --checkpoint" "$RNNTOP" eval
 

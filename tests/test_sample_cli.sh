@@ -41,6 +41,11 @@ $S --probs >"$tmp/out" 2>&1 || fail "sample --probs exited $?"
 [ "$(wc -l <"$tmp/out")" -eq 37 ] || fail "--probs: $(wc -l <"$tmp/out") lines, want sample.length 37 from the checkpoint"
 $S --length 5 --probs >"$tmp/out" 2>&1
 [ "$(wc -l <"$tmp/out")" -eq 5 ] || fail "--length 5 does not override the checkpoint's length"
+$S --set sample.length=4 --probs >"$tmp/out" 2>&1
+[ "$(wc -l <"$tmp/out")" -eq 4 ] || fail "--set sample.length=4 does not override the checkpoint's length"
+printf 'sample:\n  length: 6\n' >"$tmp/six.yaml"
+$S -c "$tmp/six.yaml" --probs >"$tmp/out" 2>&1
+[ "$(wc -l <"$tmp/out")" -eq 6 ] || fail "an explicit --config does not override the checkpoint's length: $(head -c 300 "$tmp/out")"
 
 # streaming: text arrives while a long sample is still being generated
 $S --prime "a dog" --length 10000000 >"$tmp/stream" 2>&1 &
@@ -128,6 +133,15 @@ expect 2 "$tmp/nope.ckpt" "$RNNTOP" sample --checkpoint "$tmp/nope.ckpt"
 head -c 1000 "$ck" >"$tmp/cut.ckpt"
 expect 2 "$tmp/cut.ckpt" "$RNNTOP" sample --checkpoint "$tmp/cut.ckpt"
 $S --top-k 100000 --length 5 >/dev/null 2>"$tmp/err" || fail "top-k above the vocabulary size: $(cat "$tmp/err")"
+
+# --novelty: a line after the sample with the share of copied n-grams
+$S --novelty --length 200 >"$tmp/out" 2>"$tmp/err" || fail "--novelty exited $?: $(cat "$tmp/err")"
+tail -n 1 "$tmp/out" | grep -Eq '^novelty: 8-gram copied=[01]\.[0-9]{3} 16-gram copied=[01]\.[0-9]{3}$' ||
+  fail "--novelty: $(tail -n 2 "$tmp/out")"
+$S --novelty --novelty-lengths 1,3 --length 50 2>&1 | tail -n 1 | grep -q '^novelty: 1-gram copied=1\.000 3-gram copied=' ||
+  fail "--novelty-lengths 1,3: every symbol is in the training text"
+expect 2 'novelty-lengths' $S --novelty --novelty-lengths 0
+expect 2 'training text' $S --novelty --corpus "$tmp/no-such-file.txt"
 
 [ "$fails" -eq 0 ] || { echo "test_sample_cli: $fails failures" >&2; exit 1; }
 echo "test_sample_cli: all passed"

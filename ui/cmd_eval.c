@@ -10,7 +10,11 @@
  * vocabulary (a symbol outside it is an error). The evaluation is the
  * trainer's: up to train.batch streams from a zero state in windows of
  * train.seq_len, so on the checkpoint's own split the figure equals the
- * val_loss training reported. --baseline adds a unigram model's loss. */
+ * val_loss training reported. --baseline adds the loss of an interpolated
+ * Kneser-Ney n-gram model of the training split (ngram.h) on the same
+ * split, with its order and build time. A word-level model's losses are
+ * per token (bpc is then bits per token; a line says so); in another
+ * corpus its unknown words read as <unk>. */
 #include <autoconfig.h>
 
 #include <math.h>
@@ -23,6 +27,7 @@
 #include "commands.h"
 #include "corpus.h"
 #include "net.h"
+#include "ngram.h"
 
 typedef struct Eval {
     net_Tensors p;
@@ -86,19 +91,22 @@ static double eval_run(Eval *e, const Corpus *c, int64_t *count)
     return *count > 0 ? sum / (double)*count : NAN;
 }
 
-/* A unigram model of the training split (add-one smoothing) on the same
- * predicted symbols: what a model that ignores context scores. */
-static double unigram_loss(const Corpus *c, int V)
+/* The n-gram baseline (ngram.h) of the training split on the validation
+ * split, at train.baseline_order (when 0: 5 for characters, 3 for words). */
+static int print_baseline(const Corpus *c, const Config *cfg, RnnError *err)
 {
-    double *freq = calloc((size_t)V, sizeof(double)), sum = 0;
-    if (!freq)
-        return NAN;
-    for (int64_t i = 0; i < c->n_train; i++)
-        freq[c->ids[i]] += 1;
-    for (int64_t i = c->n_train + 1; i < c->n; i++)
-        sum -= log((freq[c->ids[i]] + 1) / ((double)c->n_train + V));
-    free(freq);
-    return c->n_val > 1 ? sum / (double)(c->n_val - 1) : NAN;
+    int order = cfg->train.baseline_order;
+    NGram g;
+    if (order <= 0)
+        order = c->vocab.kind == TOKENIZE_WORD ? 3 : 5;
+    if (ngram_build(&g, c->ids, c->n_train, c->vocab.size, order, err))
+        return -1;
+    double loss = ngram_eval(&g, c->ids + c->n_train, c->n_val);
+    printf("baseline: %d-gram Kneser-Ney val_loss=%.4f bpc=%.4f perplexity=%.4f "
+           "build_s=%.2f train_symbols=%lld\n", order, loss, loss / log(2.0), exp(loss),
+           g.build_seconds, (long long)c->n_train);
+    ngram_free(&g);
+    return 0;
 }
 
 /* The checkpoint's config with the command line on top; the shape fixed. */
@@ -135,8 +143,12 @@ static void print_header(const Options *o, const CheckpointInfo *info, const Cor
     model_describe(&info->model.shape, model, sizeof model);
     printf("checkpoint: %s (step %lld, epoch %.3f; %s)\n", o->checkpoint, (long long)info->step,
            info->epoch, model);
-    printf("corpus: %s, validation split: %lld symbols (the last %g of the file)\n", c->path,
-           (long long)c->n_val, cfg->corpus.val_fraction);
+    int words = c->vocab.kind == TOKENIZE_WORD;
+    printf("corpus: %s, validation split: %lld %s (the last %g of the file)\n", c->path,
+           (long long)c->n_val, words ? "tokens" : "symbols", cfg->corpus.val_fraction);
+    if (words && c->unknown > 0)
+        printf("corpus: %lld tokens of the file are not in the model's vocabulary and read "
+               "as <unk>\n", (long long)c->unknown);
     fflush(stdout);
 }
 
@@ -155,15 +167,17 @@ static int evaluate_checkpoint(const Options *o, CheckpointInfo *info, RnnError 
     }
     print_header(o, info, &corpus, &cfg);
     double loss = eval_run(&e, &corpus, &count);
-    if (o->baseline) {
-        double u = unigram_loss(&corpus, info->vocab.size);
-        printf("baseline: unigram val_loss=%.4f bpc=%.4f perplexity=%.4f\n", u, u / log(2.0),
-               exp(u));
-    }
-    printf("eval: val_loss=%.4f bpc=%.4f perplexity=%.4f symbols=%lld\n", loss, loss / log(2.0),
+    int rc = o->baseline ? print_baseline(&corpus, &cfg, err) : 0;
+    if (rc == 0 && corpus.vocab.kind == TOKENIZE_WORD)
+        printf("word level: val_loss=%.4f nats/token, %.4f bits/token (bpc below is bits per "
+               "token)\n", loss, loss / log(2.0));
+    if (rc == 0)
+        printf("eval: val_loss=%.4f bpc=%.4f perplexity=%.4f symbols=%lld\n", loss, loss / log(2.0),
            exp(loss), (long long)count);
     eval_free(&e);
     corpus_free(&corpus);
+    if (rc)
+        return -1;
     return fflush(stdout) == 0 ? 0 : err_set(err, RNN_ERR_RUNTIME, "cannot write the output");
 }
 

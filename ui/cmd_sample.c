@@ -2,11 +2,17 @@
  * a Sampler and streams the prime and the generated text to stdout as it is
  * produced, or with --probs one JSON object per generated step.
  *
- * Which sample settings: each of sample.prime, length, seed, top_k, top_p
- * and temperature comes from the checkpoint's own config, unless the
- * command line changed it (--prime, --length, --seed, --top-k, --top-p,
- * --temperature, --greedy, --set sample.KEY=...): a value counts as changed
- * when it differs from what the config file alone gives. */
+ * Which sample settings: the checkpoint's own config (its sample section),
+ * then an explicit --config file and every option that sets a key (--prime,
+ * --length, --seed, --top-k, --top-p, --set sample.KEY=...), in order; the
+ * default config file is not read. --temperature and --greedy win over
+ * sample.temperature.
+ *
+ * --novelty: before sampling, the training split of the checkpoint's corpus
+ * (corpus.path, or --corpus) is loaded with the checkpoint's vocabulary and
+ * indexed once (novelty.h); after each sample a line
+ * `novelty: 8-gram copied=0.340 16-gram copied=0.030` gives the share of the
+ * generated text's n-grams found verbatim in it (on stderr with --probs). */
 #include <autoconfig.h>
 
 #include <errno.h>
@@ -17,6 +23,8 @@
 #include "blas.h"
 #include "checkpoint.h"
 #include "commands.h"
+#include "corpus.h"
+#include "novelty.h"
 #include "sampler.h"
 #include "utf8.h"
 
@@ -25,36 +33,16 @@
 
 /* ---- settings --------------------------------------------------------------- */
 
-/* The sample section the config file (or the built-in defaults) gives. */
-static void config_file_sample(const Options *o, SampleConfig *out)
+/* The checkpoint's sample section with the command line on top. */
+static int effective_sample(const Options *o, const Config *ckpt, SampleConfig *sc,
+                            RnnError *err)
 {
-    static Config base;
-    RnnError err;
-    config_defaults(&base);
-    if (o->config_path[0])
-        config_load_file(&base, o->config_path, &err);  /* read once already: cannot fail */
-    *out = base.sample;
-}
-
-/* Command-line values where they changed the config file's; else the checkpoint's. */
-static void effective_sample(const Options *o, const SampleConfig *ckpt, SampleConfig *sc)
-{
-    SampleConfig file;
-    const SampleConfig *cli = &o->cfg.sample;
-    config_file_sample(o, &file);
-    *sc = *ckpt;
-    if (strcmp(cli->prime, file.prime) != 0)
-        memcpy(sc->prime, cli->prime, sizeof sc->prime);
-    if (cli->length != file.length)
-        sc->length = cli->length;
-    if (cli->seed != file.seed)
-        sc->seed = cli->seed;
-    if (cli->top_k != file.top_k)
-        sc->top_k = cli->top_k;
-    if (cli->top_p != file.top_p)
-        sc->top_p = cli->top_p;
-    if (cli->temperature != file.temperature)
-        sc->temperature = cli->temperature;
+    static Config cfg;
+    cfg = *ckpt;
+    if (options_apply_overrides(o, &cfg, err))
+        return -1;
+    *sc = cfg.sample;
+    return 0;
 }
 
 /* The temperatures to sample at: --greedy, the --temperature list, or one. */
@@ -136,8 +124,8 @@ static int load_prime(const Options *o, const SampleConfig *sc, const char **tex
 {
     *owned = NULL;
     if (!o->prime_file[0]) {
-        *text = sc->prime;
-        *len = strlen(sc->prime);
+        *text = o->prime_long ? o->prime_long : sc->prime;
+        *len = strlen(*text);
         return 0;
     }
     if (read_prime_file(o->prime_file, owned, len, err))
@@ -216,7 +204,65 @@ typedef struct Run {
     const char *prime;
     size_t prime_len;
     int n_temps;
+    /* --novelty */
+    const NoveltyIndex *nov;    /* NULL without --novelty */
+    int32_t *ids;               /* [sc->length] the generated symbols */
+    int lens[NOVELTY_MAX_LENGTHS], n_lens;
 } Run;
+
+/* ---- --novelty ------------------------------------------------------------------ */
+
+/* Load the training text the checkpoint was trained on (the command line
+ * may name another with --corpus) and index it for n-grams up to the
+ * longest length asked for. */
+static int novelty_setup(const Options *o, const CheckpointInfo *info, Run *r, Corpus *c,
+                         NoveltyIndex *idx, RnnError *err)
+{
+    static Config cfg;
+    cfg = info->cfg;
+    r->n_lens = o->n_novelty_lens;
+    memcpy(r->lens, o->novelty_lens, sizeof r->lens);
+    if (r->n_lens == 0) {
+        r->lens[0] = 8;
+        r->lens[1] = 16;
+        r->n_lens = 2;
+    }
+    int max_len = 1;
+    for (int i = 0; i < r->n_lens; i++)
+        max_len = r->lens[i] > max_len ? r->lens[i] : max_len;
+    if (options_apply_overrides(o, &cfg, err))
+        return -1;
+    if (corpus_load_with_vocab(c, &cfg.corpus, &info->vocab, err)) {
+        err_prefix(err, "--novelty needs the training text (give it with --corpus FILE)");
+        return -1;
+    }
+    if (novelty_build(idx, c->ids, c->n_train, info->vocab.size, max_len, err))
+        return -1;
+    r->ids = malloc(sizeof *r->ids * (size_t)r->sc->length);
+    if (!r->ids)
+        return err_set(err, RNN_ERR_RUNTIME, "--novelty: out of memory for %d symbols",
+                       r->sc->length);
+    r->nov = idx;
+    return 0;
+}
+
+/* `novelty: 8-gram copied=0.340 16-gram copied=0.030` for n generated
+ * symbols ("copied=-" when the sample is shorter than the n-gram). */
+static void print_novelty(const Run *r, int64_t n)
+{
+    FILE *out = r->o->probs ? stderr : stdout;
+    fputs("novelty:", out);
+    for (int i = 0; i < r->n_lens; i++) {
+        int64_t copied, total;
+        double share = novelty_copied(r->nov, r->ids, n, r->lens[i], &copied, &total);
+        if (share < 0)
+            fprintf(out, " %d-gram copied=-", r->lens[i]);
+        else
+            fprintf(out, " %d-gram copied=%.3f", r->lens[i], share);
+    }
+    fputc('\n', out);
+    fflush(out);
+}
 
 /* "--- temperature 0.5 ---", whole numbers as "1.0". */
 static void print_header(double t)
@@ -245,6 +291,8 @@ static int one_sample(const Run *r, Sampler *s, double t, RnnError *err)
     char sym[256];
     for (int64_t i = 0; i < r->sc->length; i++) {
         int32_t id = sampler_next(s);
+        if (r->ids)
+            r->ids[i] = id;
         if (probs) {
             json_step(s, i, id, r->n_temps > 1 ? &t : NULL, stdout);
         } else {
@@ -257,6 +305,8 @@ static int one_sample(const Run *r, Sampler *s, double t, RnnError *err)
     }
     if (!probs && !ends_line)
         putchar('\n');
+    if (r->nov)
+        print_novelty(r, r->sc->length);
     return fflush(stdout) ? err_set(err, RNN_ERR_RUNTIME, "writing the sample: %s",
                                     strerror(errno)) : 0;
 }
@@ -265,14 +315,19 @@ static int sample_all(const Options *o, const CheckpointInfo *info, RnnError *er
 {
     SampleConfig sc;
     double temps[OPTIONS_MAX_TEMPS];
-    effective_sample(o, &info->cfg.sample, &sc);
-    Run r = {o, &sc, NULL, 0, temperatures(o, &sc, temps)};
+    if (effective_sample(o, &info->cfg, &sc, err))
+        return -1;
+    Run r = {o, &sc, NULL, 0, temperatures(o, &sc, temps), NULL, NULL, {0}, 0};
+    static Corpus corpus;
+    static NoveltyIndex idx;
     char *owned;
     if (load_prime(o, &sc, &r.prime, &r.prime_len, &owned, err))
         return -1;
     static Sampler s;
     SampleParams sp = {temps[0], sc.top_k, sc.top_p, sc.seed};
-    int rc = sampler_init(&s, &info->model, &info->vocab, &sp, err);
+    int rc = o->novelty ? novelty_setup(o, info, &r, &corpus, &idx, err) : 0;
+    if (rc == 0)
+        rc = sampler_init(&s, &info->model, &info->vocab, &sp, err);
     if (rc == 0) {
         s.lowercase = info->cfg.corpus.lowercase;
         for (int i = 0; i < r.n_temps && rc == 0; i++)
@@ -280,6 +335,9 @@ static int sample_all(const Options *o, const CheckpointInfo *info, RnnError *er
         sampler_free(&s);
     }
     free(owned);
+    free(r.ids);
+    novelty_free(&idx);
+    corpus_free(&corpus);
     return rc;
 }
 
@@ -291,10 +349,6 @@ int cmd_sample(const Options *o)
     if (!o->checkpoint[0]) {
         err_set(&err, RNN_ERR_INPUT, "sample needs --checkpoint FILE (a training run writes "
                 "train.checkpoint_dir/last.ckpt)");
-        return report_error(&err);
-    }
-    if (o->novelty) {
-        err_set(&err, RNN_ERR_INPUT, "--novelty is not available in this build");
         return report_error(&err);
     }
     blas_set_threads(1);  /* one symbol at a time: more threads only add overhead */

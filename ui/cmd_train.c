@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "blas.h"
@@ -70,8 +71,15 @@ static void print_banner(const Trainer *tr, int threads, FILE *out)
     const Corpus *c = tr->corpus;
     char model[160];
     model_describe(&tr->model.shape, model, sizeof model);
-    fprintf(out, "corpus: %s (%lld symbols, %d distinct; train %lld, validation %lld)\n",
-            c->path, (long long)c->n, c->vocab.size, (long long)c->n_train, (long long)c->n_val);
+    if (c->vocab.kind == TOKENIZE_WORD)
+        fprintf(out, "corpus: %s (word level: %lld tokens, %d distinct with <unk>, %lld read as "
+                "<unk> (min_count %d); train %lld, validation %lld; losses in nats/token)\n",
+                c->path, (long long)c->n, c->vocab.size, (long long)c->unknown,
+                tr->cfg.corpus.min_count, (long long)c->n_train, (long long)c->n_val);
+    else
+        fprintf(out, "corpus: %s (%lld symbols, %d distinct; train %lld, validation %lld)\n",
+                c->path, (long long)c->n, c->vocab.size, (long long)c->n_train,
+                (long long)c->n_val);
     fprintf(out, "model: %s; batch %d x seq_len %d, %s lr %g\n", model, tr->B, tr->T,
             config_optimizer_name(tr->cfg.train.optimizer), tr->cfg.train.learning_rate);
     if (tr->n_workers > 1)
@@ -82,10 +90,17 @@ static void print_banner(const Trainer *tr, int threads, FILE *out)
                 threads == 1 ? "" : "s");
     else
         fprintf(out, "threads: 1 worker; %s (thread count not settable)\n", blas_name());
-    if (tr->eval_B == 0)
-        fprintf(out, "warning: the validation split is too small to evaluate; "
-                     "raise corpus.val_fraction\n");
     fflush(out);
+}
+
+/* Warnings about the run that go to stderr even with --quiet. */
+static void print_warnings(const Trainer *tr)
+{
+    const Corpus *c = tr->corpus;
+    if (tr->eval_B == 0 && tr->cfg.corpus.val_fraction > 0)
+        fprintf(stderr, "rnntop: warning: %s: the validation split (%lld symbols) is too small "
+                        "to evaluate; training goes on without validation; raise "
+                        "corpus.val_fraction\n", c->path, (long long)c->n_val);
 }
 
 /* ---- train ---------------------------------------------------------------- */
@@ -98,6 +113,25 @@ typedef struct Progress {
     FILE *metrics;
     int64_t saved_step;  /* step of the last periodic last.ckpt (-1: none) */
 } Progress;
+
+/* After a failed step: say what became of the checkpoints, so a person
+ * knows the last saved file is intact (a failed step never saves). */
+static void note_last_checkpoint(const Trainer *tr, const Progress *pg, RnnError *err)
+{
+    char path[CONFIG_PATH_MAX], tail[CONFIG_PATH_MAX + 64];
+    struct stat st;
+    if (!checkpoint_enabled(&tr->cfg) ||
+        checkpoint_path(&tr->cfg, "last.ckpt", path, sizeof path) != 0)
+        return;
+    if (stat(path, &st) != 0)
+        snprintf(tail, sizeof tail, "; no checkpoint was saved");
+    else if (pg->saved_step >= 0)
+        snprintf(tail, sizeof tail, "; the last checkpoint, %s (step %lld), is intact", path,
+                 (long long)pg->saved_step);
+    else
+        snprintf(tail, sizeof tail, "; the last checkpoint, %s, is intact", path);
+    strncat(err->msg, tail, sizeof err->msg - strlen(err->msg) - 1);
+}
 
 static void write_metrics(const Trainer *tr, Progress *pg, int evaluated)
 {
@@ -122,8 +156,9 @@ static void print_progress(const Trainer *tr, const Progress *pg, int64_t goal)
         fputs("\033[K", stderr);
     }
     fprintf(pg->bar ? stderr : stdout,
-            "step %lld%s%.0lld epoch %.3f loss %.4f%s %.0f chars/s %.1fs", (long long)tr->step,
+            "step %lld%s%.0lld epoch %.3f loss %.4f%s %.0f %s/s %.1fs", (long long)tr->step,
             goal ? "/" : "", (long long)goal, trainer_epoch(tr), tr->last_loss, val, pg->rate,
+            tr->corpus->vocab.kind == TOKENIZE_WORD ? "tokens" : "chars",
             clock_seconds() - pg->start);
     if (pg->bar && goal > 0) {
         int width = 20, done = (int)(width * (double)tr->step / (double)goal);
@@ -247,6 +282,7 @@ int cmd_train(const Options *o)
     int threads = blas_set_threads(tr.cfg.train.threads);
     if (!o->quiet)
         print_banner(&tr, threads, stdout);
+    print_warnings(&tr);
     if (!o->quiet && o->resume[0])
         printf("resumed: %s at step %lld, epoch %.3f\n", o->resume, (long long)tr.step,
                trainer_epoch(&tr));
@@ -254,6 +290,8 @@ int cmd_train(const Options *o)
     pg.start = pg.last_time = clock_seconds();
     catch_stop_signals();
     int failed = train_loop(o, &tr, &pg, &err);
+    if (failed)
+        note_last_checkpoint(&tr, &pg, &err);
     if (pg.bar)
         fputs("\n", stderr);
     double elapsed = clock_seconds() - pg.start;
@@ -261,6 +299,9 @@ int cmd_train(const Options *o)
     double val = failed ? tr.last_val : trainer_evaluate(&tr);
     int new_best = isfinite(val) && !(val >= best_before);
     int save_failed = !failed && final_checkpoint(o, &tr, &pg, new_best, &err);
+    if (tr.corpus->vocab.kind == TOKENIZE_WORD)  /* the done line's keys stay as they are */
+        printf("word level: val_loss=%.4f nats/token, %.4f bits/token (bpc and chars_per_sec "
+               "below count tokens)\n", val, val / log(2.0));
     printf("done: steps=%lld train_loss=%.4f val_loss=%.4f bpc=%.4f chars_per_sec=%.0f\n",
            (long long)tr.step, tr.last_loss, val, val / log(2.0),
            elapsed > 0 ? (double)tr.symbols_seen / elapsed : 0.0);

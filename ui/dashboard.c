@@ -16,10 +16,16 @@
 #include <time.h>
 
 #include "commands.h"
+#include "activations.h"
 #include "dashboard.h"
+#include "ngram.h"
 #include "theme.h"
+#include "utf8.h"
 
 #define SYMBOLS_PER_FRAME 24
+#define COLUMN_SYMBOLS_PER_FRAME 8  /* per column of the temperature view */
+#define BASELINE_ORDER_CHAR 5         /* the n-gram baseline: 5 characters */
+#define BASELINE_ORDER_WORD 3         /* or 3 words */
 #define AUTO_REFRESH_S 10.0   /* a followed, finished sample renews this often */
 
 const char *const dash_help[] = {
@@ -37,14 +43,14 @@ const char *const dash_help[] = {
     "e            edit the prime (Enter accept, Esc cancel)",
     "s            save a checkpoint now (last.ckpt)",
     "Tab          focus the next panel (S-Tab: previous)",
+    "a            activations view (u U unit, n N layer, c h/c, j jump)",
+    "t            temperature view: T = 0.2 0.5 1.0 1.5 (r: new seed)",
     "?            this help",
     "q  Esc       quit (asks to save unsaved progress)",
-    "",
-    "Sample colours: the probability the model gave each symbol",
-    "(red unlikely .. green likely). Bars: the candidates for the",
-    "step under the cursor at the current settings; the mark is",
-    "the probability at T = 1. A followed sample renews itself",
-    "from the newest weights every 10 s.",
+    "Sample colours: each symbol's probability (red unlikely, green likely).",
+    "Bars: the candidates under the cursor now; the mark: p at T = 1.",
+    "A followed sample renews itself from the newest weights every 10 s.",
+    "copied: the share of the sample's n-grams found in the training text.",
     NULL,
 };
 
@@ -190,6 +196,165 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* ---- the novelty index ------------------------------------------------------ */
+
+/* The baseline's loss on the validation split. */
+static void build_baseline(Dash *d)
+{
+    DashBaseline *b = &d->baseline;
+    const Corpus *c = d->corpus;
+    static NGram g;
+    RnnError err;
+    err_clear(&err);
+    double val = NAN;
+    if (c->n_val >= 2 &&
+        ngram_build(&g, c->ids, c->n_train, c->vocab.size, b->order, &err) == 0) {
+        val = ngram_eval(&g, c->ids + c->n_train, c->n_val);
+        ngram_free(&g);
+    }
+    b->val = val;
+    atomic_store(&b->state, isfinite(val) ? 1 : -1);
+}
+
+/* The helper thread: the baseline, then the novelty index. */
+static void *novelty_main(void *arg)
+{
+    Dash *d = arg;
+    DashNovelty *nv = &d->novelty;
+    RnnError err;
+    err_clear(&err);
+    build_baseline(d);
+    int max_len = 1;
+    for (int i = 0; i < nv->n_lens; i++)
+        max_len = nv->lens[i] > max_len ? nv->lens[i] : max_len;
+    int rc = novelty_build(&nv->index, d->corpus->ids, d->corpus->n_train,
+                           d->corpus->vocab.size, max_len, &err);
+    if (rc)
+        snprintf(nv->error, sizeof nv->error, "%s", err.msg);
+    atomic_store(&nv->state, rc ? -1 : 1);
+    return NULL;
+}
+
+/* Start building the index on a helper thread (signals blocked there, as on
+ * the trainer thread). Without a thread the panel says why. */
+static void novelty_start(Dash *d, const Options *o)
+{
+    DashNovelty *nv = &d->novelty;
+    nv->n_lens = o->n_novelty_lens;
+    memcpy(nv->lens, o->novelty_lens, sizeof nv->lens);
+    if (nv->n_lens == 0) {
+        nv->lens[0] = 8;
+        nv->lens[1] = 16;
+        nv->n_lens = 2;
+    }
+    nv->n = -1;
+    atomic_init(&nv->state, 0);
+    d->baseline.order = d->corpus->vocab.kind == TOKENIZE_WORD ? BASELINE_ORDER_WORD
+                                                                 : BASELINE_ORDER_CHAR;
+    atomic_init(&d->baseline.state, 0);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGWINCH);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    nv->started = pthread_create(&nv->thread, NULL, novelty_main, d) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!nv->started) {
+        snprintf(nv->error, sizeof nv->error, "no thread for the index");
+        atomic_store(&nv->state, -1);
+        atomic_store(&d->baseline.state, -1);
+    }
+}
+
+static void novelty_stop(Dash *d)
+{
+    if (d->novelty.started)
+        pthread_join(d->novelty.thread, NULL);
+    d->novelty.started = 0;
+    novelty_free(&d->novelty.index);
+}
+
+/* The shares of the sample's n-grams found in the training text, when the
+ * sample or the index changed. Returns 1 if they changed. */
+static int collect_novelty(Dash *d)
+{
+    static int32_t ids[GEN_MAX];
+    DashNovelty *nv = &d->novelty;
+    const Gen *g = &d->gen;
+    if (atomic_load(&nv->state) != 1 || (nv->serial == g->serial && nv->n == g->n))
+        return 0;
+    for (int j = 0; j < g->n; j++)
+        ids[j] = g->steps[j].id;
+    for (int i = 0; i < nv->n_lens; i++) {
+        int64_t copied, total;
+        nv->share[i] = novelty_copied(&nv->index, ids, g->n, nv->lens[i], &copied, &total);
+    }
+    nv->serial = g->serial;
+    nv->n = g->n;
+    return 1;
+}
+
+/* ---- unit statistics for the activations view -------------------------------- */
+
+#define SYM_BYTES 32
+
+/* Features of the sample text (the prime included, so that a quote opened
+ * in the prime counts), for the generated symbols 0..n-2 (the last one has
+ * no state after it yet). Returns that count. */
+static int sample_features(const Gen *g, float *feat)
+{
+    static char text[EDITOR_MAX + GEN_MAX][SYM_BYTES];
+    static const char *syms[EDITOR_MAX + GEN_MAX];
+    static float all[ACT_FEATURES * (EDITOR_MAX + GEN_MAX)];
+    int n = 0;
+    const unsigned char *p = (const unsigned char *)g->prime;
+    size_t len = strlen(g->prime), i = 0;
+    while (i < len && n < EDITOR_MAX) {
+        uint32_t cp;
+        int k = utf8_decode(p + i, len - i, &cp);
+        k = k ? k : 1;
+        memcpy(text[n], p + i, (size_t)k);
+        text[n][k] = '\0';
+        i += (size_t)k;
+        n++;
+    }
+    int n_prime = n, m = g->n > 1 ? g->n - 1 : 0;
+    for (int j = 0; j < m; j++, n++)
+        if (vocab_symbol_utf8(g->vocab, g->steps[j].id, text[n], SYM_BYTES) < 0)
+            text[n][0] = '\0';
+    for (int j = 0; j < n; j++)
+        syms[j] = text[j];
+    act_features(syms, n, all);
+    for (int f = 0; f < ACT_FEATURES; f++)
+        memcpy(feat + (size_t)f * m, all + (size_t)f * n + n_prime, sizeof(float) * (size_t)m);
+    return m;
+}
+
+int dash_unit_hits(Dash *d, int kind, ActHit hits[ACT_FEATURES][DASH_HITS])
+{
+    static float feat[ACT_FEATURES * GEN_MAX];
+    static ActHit cache[ACT_FEATURES][DASH_HITS];
+    static uint64_t serial;
+    static int cached_n = -1, cached_kind = -1, cached_k;
+    const Gen *g = &d->gen;
+    if (!g->acts || g->n < 3)
+        return 0;
+    if (serial != g->serial || cached_n != g->n || cached_kind != kind) {
+        int m = sample_features(g, feat);
+        size_t lh = (size_t)g->L * g->H;
+        const float *base = gen_state(g, 1, kind, 0);
+        for (int f = 0; f < ACT_FEATURES; f++)
+            cached_k = act_top_units(base, m, (int)(2 * lh), (int)lh, feat + (size_t)f * m,
+                                     DASH_HITS, cache[f]);
+        serial = g->serial;
+        cached_n = g->n;
+        cached_kind = kind;
+    }
+    memcpy(hits, cache, sizeof cache);
+    return cached_k;
+}
+
 /* Read everything the frame shows. Returns 1 if anything changed. */
 static int collect(Dash *d, char *last_msg, double *done_at)
 {
@@ -203,7 +368,10 @@ static int collect(Dash *d, char *last_msg, double *done_at)
     }
     if (d->stats.step != d->hist_step || d->train.n == 0)
         copy_histories(d);
-    return collect_sample(d, now_seconds(), done_at) | changed;
+    changed |= collect_sample(d, now_seconds(), done_at);
+    if (d->view == VIEW_TEMPS && gen_columns_advance(&d->gen, COLUMN_SYMBOLS_PER_FRAME) > 0)
+        changed = 1;
+    return collect_novelty(d) | changed;
 }
 
 /* ---- keys ----------------------------------------------------------------- */
@@ -332,9 +500,64 @@ static void save_now(Dash *d)
     snprintf(d->note, sizeof d->note, "saving a checkpoint...");
 }
 
+/* ---- the views ------------------------------------------------------------- */
+
+static void toggle_view(Dash *d, DashView v)
+{
+    d->view = d->view == v ? VIEW_MAIN : v;
+    if (d->view == VIEW_TEMPS && gen_columns_start(&d->gen) == 0)
+        gen_columns_advance(&d->gen, COLUMN_SYMBOLS_PER_FRAME);
+}
+
+static void step_unit(Dash *d, int dir)
+{
+    int H = d->gen.H;
+    d->act_unit = ((d->act_unit + dir) % H + H) % H;
+}
+
+static void step_layer(Dash *d, int dir)
+{
+    int L = d->gen.L;
+    d->act_layer = ((d->act_layer + dir) % L + L) % L;
+}
+
+/* `j`: show the unit most tied to the next feature (in turn). */
+static void jump_to_unit(Dash *d)
+{
+    ActHit hits[ACT_FEATURES][DASH_HITS];
+    if (dash_unit_hits(d, d->act_kind, hits) == 0)
+        return;
+    int f = d->act_jump;
+    for (int i = 0; i < ACT_FEATURES && hits[f][0].r == 0; i++)
+        f = (f + 1) % ACT_FEATURES;  /* skip features the sample lacks */
+    d->act_jump = (f + 1) % ACT_FEATURES;
+    d->act_layer = hits[f][0].unit / d->gen.H;
+    d->act_unit = hits[f][0].unit % d->gen.H;
+    snprintf(d->note, sizeof d->note, "unit %d:%d follows %s (r %+.2f)", d->act_layer + 1,
+             d->act_unit, act_feature_name((ActFeature)f), (double)hits[f][0].r);
+}
+
+/* Keys of the activations view. Returns 1 if handled. */
+static int act_key(Dash *d, wint_t ch)
+{
+    if (d->view != VIEW_ACTS)
+        return 0;
+    switch (ch) {
+    case 'u': step_unit(d, 1); return 1;
+    case 'U': step_unit(d, -1); return 1;
+    case 'n': step_layer(d, 1); return 1;
+    case 'N': step_layer(d, -1); return 1;
+    case 'c': d->act_kind = d->gen.lstm ? !d->act_kind : 0; return 1;
+    case 'j': jump_to_unit(d); return 1;
+    default: return 0;
+    }
+}
+
 /* Plain character keys in normal mode. */
 static int char_key(Dash *d, wint_t ch)
 {
+    if (act_key(d, ch))
+        return KEEP_GOING;
     switch (ch) {
     case 'q': case 27: return wants_save_prompt(d) ? (d->mode = MODE_QUIT, 0) : QUIT_NO_SAVE;
     case ' ':
@@ -360,6 +583,8 @@ static int char_key(Dash *d, wint_t ch)
     case 'z': d->window = (d->window + 1) % dash_window_count(); break;
     case 'e': editor_init(&d->editor, d->gen.prime); d->mode = MODE_EDIT; break;
     case 's': save_now(d); break;
+    case 'a': toggle_view(d, VIEW_ACTS); break;
+    case 't': toggle_view(d, VIEW_TEMPS); break;
     case '\t': cycle_focus(d, 1); break;
     case '?': d->mode = MODE_HELP; break;
     default: break;
@@ -439,6 +664,7 @@ static void dash_free(Dash *d)
     free(d->val.steps);
     free(d->val.values);
     graph_canvas_free(&d->canvas);
+    novelty_stop(d);
     gen_free(&d->gen);
 }
 
@@ -458,7 +684,10 @@ static int dash_setup(Dash *d, const Options *o, const Corpus *c, RnnError *err)
         return -1;
     ModelShape shape = session_shape(d->session);
     model_describe(&shape, d->model_desc, sizeof d->model_desc);
-    return gen_init(&d->gen, d->session, &c->vocab, &o->cfg.sample, err);
+    if (gen_init(&d->gen, d->session, &c->vocab, &o->cfg.sample, err))
+        return -1;
+    novelty_start(d, o);
+    return 0;
 }
 
 static int run_loop(Dash *d)

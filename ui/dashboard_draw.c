@@ -1,6 +1,7 @@
 /* dashboard_draw: draws one frame of the dashboard from a Dash: status,
- * loss plot, sample, probability bars, sliders, footer and the overlays
- * (help, prime editor, quit prompt, too-small screen). Reads the Dash,
+ * loss plot, sample, probability bars, sliders, footer, the activations
+ * and temperature views and the overlays (help, prime editor, quit prompt,
+ * too-small screen). Reads the Dash,
  * changes nothing but the plot canvas; all output goes through pane.c. */
 #include <autoconfig.h>
 
@@ -13,6 +14,7 @@
 #include "glyph.h"
 #include "pane.h"
 #include "utf8.h"
+#include "wordtok.h"
 
 static Style style_of(Role r)
 {
@@ -120,6 +122,12 @@ static void draw_status(const Dash *d)
 
 #define AXIS_W 8
 
+/* The n-gram baseline's validation loss, NAN until it is built. */
+static double baseline_value(const Dash *d)
+{
+    return atomic_load(&d->baseline.state) == 1 ? d->baseline.val : NAN;
+}
+
 static void loss_view(const Dash *d, GraphView *v)
 {
     double first = INFINITY, last = 0;
@@ -141,6 +149,11 @@ static void loss_view(const Dash *d, GraphView *v)
     graph_extend_range(d->train.steps, d->train.values, d->train.n, v->x0, v->x1, v->log_y,
                        &lo, &hi);
     graph_extend_range(d->val.steps, d->val.values, d->val.n, v->x0, v->x1, v->log_y, &lo, &hi);
+    double base = graph_transform(baseline_value(d), v->log_y);
+    if (isfinite(base) && lo <= hi) {  /* keep the baseline in view once there is data */
+        lo = fmin(lo, base);
+        hi = fmax(hi, base);
+    }
     graph_autoscale(lo, hi, &v->y0, &v->y1);
     if (!v->log_y && lo >= 0 && v->y0 < 0)
         v->y0 = 0; /* a loss is never negative: the axis stops at 0 */
@@ -189,6 +202,31 @@ static void draw_axis(const Dash *d, const Pane *p, const GraphView *v, int rows
     pane_text(p, rows, pane_cols(p) - (int)strlen(b), b, lab);
 }
 
+/* The baseline as a dashed line behind the curves, labelled at its right
+ * end ("5-gram 2.07"); "baseline: building..." until it is ready. */
+static void draw_baseline(const Dash *d, const Pane *p, const GraphView *v, int rows, int cols)
+{
+    Style st = style_of(ROLE_MARK);
+    int state = atomic_load(&d->baseline.state);
+    if (state == 0) {
+        const char *msg = d->utf8 ? "baseline: building\xe2\x80\xa6" : "baseline: building...";
+        pane_text(p, 0, AXIS_W + cols - 20, msg, style_of(ROLE_LABEL));
+        return;
+    }
+    double y = graph_transform(d->baseline.val, v->log_y);
+    if (state < 0 || !isfinite(y) || y < v->y0 || y > v->y1 || v->y1 <= v->y0)
+        return;
+    int r = (int)lround((v->y1 - y) / (v->y1 - v->y0) * (rows - 1));  /* as the ticks */
+    r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
+    char label[32];
+    snprintf(label, sizeof label, " %d-gram %.2f ", d->baseline.order, d->baseline.val);
+    int lx = cols - (int)strlen(label);
+    for (int c = 0; c < cols; c++)
+        if (graph_cell_owner(&d->canvas, r, c) < 0 && c % 2 == 0 && c < lx)
+            pane_char(p, r, AXIS_W + c, d->utf8 ? 0x2500 : '-', 1, st);
+    pane_text(p, r, AXIS_W + (lx > 0 ? lx : 0), label, st);
+}
+
 static void draw_loss(Dash *d)
 {
     Pane p = panel(d, PANEL_LOSS);
@@ -212,6 +250,7 @@ static void draw_loss(Dash *d)
                 pane_char(&p, r, AXIS_W + c, graph_cell_char(&d->canvas, r, c), 1,
                           style_of(roles[owner]));
         }
+    draw_baseline(d, &p, &v, rows, cols);
     draw_axis(d, &p, &v, rows);
     if (!d->train.n)
         pane_text(&p, rows / 2, AXIS_W + 2, "waiting for the first training step...",
@@ -225,26 +264,43 @@ static void draw_loss(Dash *d)
 typedef struct TextView {
     uint32_t cps[SAMPLE_MAX];
     int row[SAMPLE_MAX], col[SAMPLE_MAX];
+    int step[SAMPLE_MAX];   /* generated step a code point belongs to; -1 in the prime */
+    int first[GEN_MAX];     /* first code point of each generated step */
     int n, n_prime;
 } TextView;
 
-/* Decode the prime and the generated ids into tv, and wrap them into
- * rows of width cols. */
-static void text_build(const Dash *d, TextView *tv, int cols)
+/* Append the code points of symbol id (a word has several) as step s. */
+static void text_add(TextView *tv, const Vocab *v, int32_t id, int s)
 {
-    const Gen *g = &d->gen;
+    uint32_t cps[4 * WORDTOK_MAX];
+    int k = vocab_symbol_codepoints(v, id, cps, 4 * WORDTOK_MAX);
+    if (s < GEN_MAX)
+        tv->first[s] = tv->n;
+    for (int i = 0; i < k && i < 4 * WORDTOK_MAX && tv->n < SAMPLE_MAX; i++) {
+        tv->step[tv->n] = s;
+        tv->cps[tv->n++] = cps[i];
+    }
+}
+
+/* Decode the prime into tv (the start of the text). */
+static void text_prime(TextView *tv, const char *prime)
+{
     tv->n = 0;
-    const unsigned char *s = (const unsigned char *)g->prime;
-    size_t len = strlen(g->prime), i = 0;
+    const unsigned char *s = (const unsigned char *)prime;
+    size_t len = strlen(prime), i = 0;
     while (i < len && tv->n < EDITOR_MAX) {
         uint32_t cp;
         int k = utf8_decode(s + i, len - i, &cp);
+        tv->step[tv->n] = -1;
         tv->cps[tv->n++] = k ? cp : 0xFFFD;
         i += k ? (size_t)k : 1;
     }
     tv->n_prime = tv->n;
-    for (int j = 0; j < g->n; j++)
-        tv->cps[tv->n++] = g->vocab->codepoints[g->steps[j].id];
+}
+
+/* Wrap the code points of tv into rows of width cols. */
+static void text_wrap(const Dash *d, TextView *tv, int cols)
+{
     int r = 0, c = 0, flags = d->utf8 ? GLYPH_UTF8 : 0;
     for (int j = 0; j < tv->n; j++) {
         int f = flags | (glyph_in_space_run(tv->cps, tv->n, j) ? GLYPH_SPACE_RUN : 0);
@@ -259,9 +315,48 @@ static void text_build(const Dash *d, TextView *tv, int cols)
     }
 }
 
+/* Decode the prime and the generated ids into tv, and wrap them into
+ * rows of width cols. */
+static void text_build(const Dash *d, TextView *tv, int cols)
+{
+    const Gen *g = &d->gen;
+    text_prime(tv, g->prime);
+    for (int j = 0; j < g->n; j++)
+        text_add(tv, g->vocab, g->steps[j].id, j);
+    text_wrap(d, tv, cols);
+}
+
+/* The activation of the shown unit after reading text symbol j (j counts
+ * the prime too); NAN when there is no state for it (yet). c is shown as
+ * tanh(c), so both kinds lie in [-1, 1]. */
+static double unit_value(const Dash *d, const TextView *tv, int j)
+{
+    /* a generated step, < 0 in the prime; past the text (only the prime
+     * decoded) j counts steps after it */
+    int s = j < tv->n && tv->step[j] >= 0 ? tv->step[j] : j - tv->n_prime;
+    const float *st = gen_state(&d->gen, s + 1, d->act_kind, d->act_layer);
+    if (!st)
+        return NAN;
+    double v = st[d->act_unit];
+    return d->act_kind ? tanh(v) : v;
+}
+
+/* The style of text symbol j: the prime's; else the heat of its
+ * probability or, in the activations view, the shown unit's value. */
+static Style symbol_style(const Dash *d, const TextView *tv, int j)
+{
+    if (d->view == VIEW_ACTS) {
+        double v = unit_value(d, tv, j);
+        return isnan(v) ? style_of(j < tv->n_prime ? ROLE_PRIME : ROLE_LABEL)
+                        : theme_diverge(v);
+    }
+    return j < tv->n_prime ? style_of(ROLE_PRIME)
+                           : style_of(theme_heat(d->gen.steps[tv->step[j]].p));
+}
+
 static void draw_text(const Dash *d, const Pane *p, const TextView *tv)
 {
-    int rows = pane_rows(p), cur = tv->n_prime + d->cursor;
+    int rows = pane_rows(p), cur = d->cursor < d->gen.n ? tv->first[d->cursor] : tv->n;
     int cur_row = cur < tv->n ? tv->row[cur] : (tv->n ? tv->row[tv->n - 1] : 0);
     int first = cur_row >= rows ? cur_row - rows + 1 : 0;
     int flags = d->utf8 ? GLYPH_UTF8 : 0;
@@ -270,11 +365,9 @@ static void draw_text(const Dash *d, const Pane *p, const TextView *tv)
             continue;
         int f = flags | (glyph_in_space_run(tv->cps, tv->n, j) ? GLYPH_SPACE_RUN : 0);
         Glyph gl = glyph_of(tv->cps[j], f);
-        Style st = j < tv->n_prime
-                       ? style_of(ROLE_PRIME)
-                       : style_of(theme_heat(d->gen.steps[j - tv->n_prime].p));
-        if (j == cur && d->gen.n > 0)
-            st.attr |= A_REVERSE;
+        Style st = symbol_style(d, tv, j);
+        if (j >= tv->n_prime && tv->step[j] == d->cursor && d->gen.n > 0)
+            st.attr |= A_REVERSE;  /* the whole symbol: a word in word mode */
         else if (gl.special)
             st.attr |= A_DIM;
         pane_char(p, tv->row[j] - first, tv->col[j], gl.wc, gl.width, st);
@@ -299,19 +392,51 @@ static void draw_sample(const Dash *d)
 
 /* ---- bars --------------------------------------------------------------- */
 
+/* Columns of a symbol's label in the bars: a character and a space, or
+ * the start of a word. */
+#define WORD_LABEL_COLS 9
+
+static int label_cols(const Dash *d)
+{
+    return d->gen.vocab->kind == TOKENIZE_WORD ? WORD_LABEL_COLS : 2;
+}
+
+/* A symbol as visible glyphs, padded with spaces to label_cols columns (a
+ * longer word is cut, ending in an ellipsis); buf holds >= 64 bytes. */
 static void symbol_text(const Dash *d, int32_t id, char *buf, size_t cap)
 {
-    Glyph g = glyph_of(d->gen.vocab->codepoints[id],
-                       (d->utf8 ? GLYPH_UTF8 : 0) | GLYPH_SHOW_SPACE);
+    uint32_t cps[4 * WORDTOK_MAX];
+    int n = vocab_symbol_codepoints(d->gen.vocab, id, cps, 4 * WORDTOK_MAX), cols = 0;
+    int room = label_cols(d) - (d->gen.vocab->kind == TOKENIZE_WORD), flags =
+        (d->utf8 ? GLYPH_UTF8 : 0) | GLYPH_SHOW_SPACE;
+    size_t at = 0;
     char mb[8];
-    snprintf(buf, cap, "%s%s", wc_str(g.wc, mb), g.width == 1 ? " " : "");
+    buf[0] = '\0';
+    for (int i = 0; i < n && i < 4 * WORDTOK_MAX; i++) {
+        Glyph g = glyph_of(cps[i], flags);
+        int last = i + 1 == n;
+        if (cols + g.width > room - (last ? 0 : 1) && !(n == 1)) {
+            at += (size_t)snprintf(buf + at, cap - at, "%s", d->utf8 ? "\xe2\x80\xa6" : "~");
+            cols++;
+            break;
+        }
+        at += (size_t)snprintf(buf + at, cap - at, "%s", wc_str(g.wc, mb));
+        cols += g.width;
+        if (at >= cap)
+            break;
+    }
+    while (cols < label_cols(d) && at + 1 < cap) {
+        buf[at++] = ' ';
+        buf[at] = '\0';
+        cols++;
+    }
 }
 
 static void draw_bar_row(const Dash *d, const Pane *p, int y, const GenStep *st, int i)
 {
-    int w = pane_cols(p), barw = w - 11;
+    int lw = label_cols(d), w = pane_cols(p), barw = w - 9 - lw, x0 = 2 + lw;
     int chosen = st->top[i] == st->id;
-    char sym[16];
+    char sym[64];
     symbol_text(d, st->top[i], sym, sizeof sym);
     Style bar = style_of(chosen ? ROLE_CHOSEN : ROLE_BAR);
     pane_char(p, y, 0, chosen ? (d->utf8 ? 0x25B6 : '>') : ' ', 1, style_of(ROLE_CHOSEN));
@@ -321,10 +446,10 @@ static void draw_bar_row(const Dash *d, const Pane *p, int y, const GenStep *st,
         barw = 512;
     bars_fill(st->top_p[i], barw, d->utf8, cells);
     for (int c = 0; c < barw; c++)
-        pane_char(p, y, 4 + c, cells[c], 1, bar);
+        pane_char(p, y, x0 + c, cells[c], 1, bar);
     int mark = bars_mark_col(st->top_p1[i], barw);
     if (mark >= 0)
-        pane_char(p, y, 4 + mark, d->utf8 ? 0x2502 : '|', 1, style_of(ROLE_MARK));
+        pane_char(p, y, x0 + mark, d->utf8 ? 0x2502 : '|', 1, style_of(ROLE_MARK));
     pane_printf(p, y, w - 6, chosen ? style_of(ROLE_CHOSEN) : style_of(ROLE_TEXT), "%5.1f%%",
                 100.0 * st->top_p[i]);
 }
@@ -370,6 +495,32 @@ static void draw_slider(const Dash *d, const Pane *p, int y, SliderId id, const 
     }
 }
 
+/* "copied 8-grams 34% 16-grams 3%": the share of the sample's n-grams
+ * found verbatim in the training text. */
+static void draw_novelty(const Dash *d, const Pane *p, int y)
+{
+    const DashNovelty *nv = &d->novelty;
+    Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
+    int x = pane_text(p, y, 0, "copied", lab);
+    int state = atomic_load(&nv->state);
+    if (state == 0) {
+        pane_text(p, y, x + 1, d->utf8 ? "building index\xe2\x80\xa6" : "building index...",
+                  lab);
+        return;
+    }
+    if (state < 0) {
+        pane_text(p, y, x + 1, nv->error, style_of(ROLE_BAD));
+        return;
+    }
+    for (int i = 0; i < nv->n_lens; i++) {
+        x = pane_printf(p, y, x + 1, lab, "%d-grams", nv->lens[i]);
+        if (nv->n < 0 || nv->share[i] < 0)
+            x = pane_text(p, y, x + 1, "-", txt);
+        else
+            x = pane_printf(p, y, x + 1, txt, "%.0f%%", 100 * nv->share[i]);
+    }
+}
+
 static void draw_sliders(const Dash *d)
 {
     Pane p = panel(d, PANEL_SLIDERS);
@@ -386,6 +537,160 @@ static void draw_sliders(const Dash *d)
     draw_slider(d, &p, 1, SLIDER_TOPK, "top-k", v, sp->top_k > 0 ? (double)sp->top_k / V : 1);
     snprintf(v, sizeof v, "%.2f", sp->top_p);
     draw_slider(d, &p, 2, SLIDER_TOPP, "top-p", v, sp->top_p);
+    draw_novelty(d, &p, 3);
+}
+
+/* ---- the activations view ------------------------------------------------ */
+
+static const char *kind_name(const Dash *d)
+{
+    return d->act_kind ? "c (cell, as tanh c)" : (d->gen.lstm ? "h (output)" : "h");
+}
+
+/* The sample over loss and sample panels, coloured by one unit. */
+static void draw_acts_text(Dash *d)
+{
+    static TextView tv;
+    Pane p = pane_make(stdscr, d->layout.left, 1, d->utf8);
+    const Gen *g = &d->gen;
+    char title[160];
+    snprintf(title, sizeof title, "Activations  layer %d/%d  unit %d/%d  %s", d->act_layer + 1,
+             g->L, d->act_unit, g->H, kind_name(d));
+    pane_frame(&p, title, 1);
+    if (!g->acts) {
+        pane_text(&p, 0, 1, "the hidden states of this model are too large to keep",
+                  style_of(ROLE_LABEL));
+        return;
+    }
+    text_build(d, &tv, pane_cols(&p));
+    draw_text(d, &p, &tv);
+    if (g->error[0])
+        pane_text(&p, pane_rows(&p) - 1, 0, g->error, style_of(g->ready ? ROLE_BAD : ROLE_LABEL));
+}
+
+/* "2:137 +0.81" (layer:unit), or "u137 +0.81" for one layer. */
+static void hit_text(const Dash *d, const ActHit *h, char *buf, size_t cap)
+{
+    int H = d->gen.H;
+    if (d->gen.L > 1)
+        snprintf(buf, cap, "%d:%d %+.2f", h->unit / H + 1, h->unit % H, (double)h->r);
+    else
+        snprintf(buf, cap, "u%d %+.2f", h->unit, (double)h->r);
+}
+
+/* Per feature, the units that follow it most closely (Pearson r over the
+ * sample); the unit shown is highlighted. */
+static void draw_units(Dash *d)
+{
+    Pane p = panel(d, PANEL_BARS);
+    pane_frame(&p, "Units by feature (r)", 0);
+    ActHit hits[ACT_FEATURES][DASH_HITS];
+    int k = dash_unit_hits(d, d->act_kind, hits);
+    if (k == 0) {
+        pane_text(&p, 0, 1, "waiting for a sample...", style_of(ROLE_LABEL));
+        return;
+    }
+    int rows = pane_rows(&p), cols = pane_cols(&p);
+    int per = rows >= 2 * ACT_FEATURES ? 2 : 1;
+    int shown = d->act_layer * d->gen.H + d->act_unit;
+    for (int f = 0; f < ACT_FEATURES && f * per < rows; f++) {
+        int y = f * per, x = pane_printf(&p, y, 0, style_of(ROLE_LABEL), "%-8s",
+                                         act_feature_name((ActFeature)f));
+        if (hits[f][0].r == 0) {  /* a feature constant over the sample */
+            pane_text(&p, y, x + 1, "not in this sample", style_of(ROLE_LABEL));
+            continue;
+        }
+        for (int i = 0; i < k; i++) {
+            char t[32];
+            hit_text(d, &hits[f][i], t, sizeof t);
+            int w = (int)strlen(t);
+            if (x + 1 + w > cols) {
+                if (y + 1 >= (f + 1) * per)
+                    break;
+                y++, x = 8;
+            }
+            Style st = theme_diverge(hits[f][i].r);
+            if (hits[f][i].unit == shown)
+                st = with(style_of(ROLE_FOCUS), A_REVERSE);
+            x = pane_text(&p, y, x + 1, t, st);
+        }
+    }
+}
+
+/* The unit shown, its value under the cursor, the colour scale, the keys. */
+static void draw_unit(Dash *d)
+{
+    Pane p = panel(d, PANEL_SLIDERS);
+    pane_frame(&p, "Unit", 0);
+    Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
+    int x = pane_text(&p, 0, 0, "layer ", lab);
+    x = pane_printf(&p, 0, x, with(txt, A_BOLD), "%d", d->act_layer + 1);
+    x = pane_text(&p, 0, x, "  unit ", lab);
+    x = pane_printf(&p, 0, x, with(txt, A_BOLD), "%d", d->act_unit);
+    pane_printf(&p, 0, x + 2, txt, "%s", d->act_kind ? "tanh(c)" : "h");
+    static TextView tv;
+    text_prime(&tv, d->gen.prime);
+    /* the newest symbol has no state after it yet: show the one before */
+    int at = d->cursor < d->gen.n - 1 ? d->cursor : d->gen.n - 2;
+    double v = at >= 0 ? unit_value(d, &tv, tv.n_prime + at) : NAN;
+    x = pane_text(&p, 1, 0, "after ", lab);
+    if (isnan(v)) {
+        pane_text(&p, 1, x, "-", txt);
+    } else {
+        char sym[64];
+        symbol_text(d, d->gen.steps[at].id, sym, sizeof sym);
+        x = pane_printf(&p, 1, x, txt, "%s (step %d) ", sym, at + 1);
+        pane_printf(&p, 1, x, theme_diverge(v), " %+.3f ", v);
+    }
+    x = pane_text(&p, 2, 0, "scale", lab);
+    static const char *marks[] = {"-1", "-.5", "0", "+.5", "+1"};
+    for (int i = 0; i < 5; i++)
+        x = pane_printf(&p, 2, x + 1, theme_diverge(-1 + 0.5 * i), " %s ", marks[i]);
+    pane_text(&p, 3, 0, "u/U unit n/N layer c h/c j jump", lab);
+}
+
+/* ---- the temperature view ------------------------------------------------ */
+
+static void draw_column(Dash *d, Rect r, int i)
+{
+    static TextView tv;
+    const Gen *g = &d->gen;
+    const GenColumn *c = &g->col[i];
+    Pane p = pane_make(stdscr, r, 1, d->utf8);
+    char title[64];
+    snprintf(title, sizeof title, "T=%.1f", gen_temps[i]);
+    pane_frame(&p, title, fabs(gen_temps[i] - g->params.temperature) < 1e-9);
+    text_prime(&tv, g->prime);
+    for (int j = 0; j < c->n && tv.n < SAMPLE_MAX; j++)
+        text_add(&tv, g->vocab, c->ids[j], j);
+    text_wrap(d, &tv, pane_cols(&p));
+    int rows = pane_rows(&p), flags = d->utf8 ? GLYPH_UTF8 : 0;
+    for (int j = 0; j < tv.n && tv.row[j] < rows; j++) {
+        int f = flags | (glyph_in_space_run(tv.cps, tv.n, j) ? GLYPH_SPACE_RUN : 0);
+        Glyph gl = glyph_of(tv.cps[j], f);
+        Style st = style_of(j < tv.n_prime ? ROLE_PRIME : ROLE_TEXT);
+        if (gl.special)
+            st.attr |= A_DIM;
+        pane_char(&p, tv.row[j], tv.col[j], gl.wc, gl.width, st);
+    }
+    const char *err = g->col_error[0] ? g->col_error : g->error;
+    if (err[0])
+        pane_text(&p, rows - 1, 0, err, style_of(ROLE_BAD));
+}
+
+static void draw_temps(Dash *d)
+{
+    Rect cols[GEN_TEMPS];
+    layout_columns(d->layout.body, GEN_TEMPS, cols);
+    for (int i = 0; i < GEN_TEMPS; i++)
+        draw_column(d, cols[i], i);
+    char title[96];
+    snprintf(title, sizeof title, " seed %llu  weights of step %lld ",
+             (unsigned long long)d->gen.params.seed, (long long)d->gen.snap_step);
+    Pane p = pane_make(stdscr, cols[GEN_TEMPS - 1], 1, d->utf8);
+    int w = (int)strlen(title);
+    if (cols[GEN_TEMPS - 1].w - w - 2 > 8)
+        pane_border_text(&p, cols[GEN_TEMPS - 1].w - w - 2, title, style_of(ROLE_LABEL));
 }
 
 /* ---- footer and overlays ------------------------------------------------ */
@@ -395,11 +700,22 @@ static void draw_footer(const Dash *d)
     Pane p = pane_make(stdscr, d->layout.footer, 0, d->utf8);
     static const char *keys[][2] = {{"?", "help"},   {"space", "pause"}, {"r", "resample"},
                                     {"[ ]", "temp"}, {"e", "prime"},     {"s", "save"},
-                                    {"Tab", "focus"}, {"q", "quit"}};
+                                    {"Tab", "focus"}, {"q", "quit"},     {"a", "activations"},
+                                    {"t", "temperatures"}, {NULL, NULL}};
+    static const char *acts[][2] = {{"?", "help"}, {"a", "back"},    {"u U", "unit"},
+                                    {"n N", "layer"}, {"c", "h/c"},  {"j", "jump"},
+                                    {"h l", "cursor"}, {"q", "quit"}, {NULL, NULL}};
+    static const char *temps[][2] = {{"?", "help"}, {"t", "back"},   {"r", "new seed"},
+                                     {"e", "prime"}, {"k K p P", "top-k/p"}, {"q", "quit"},
+                                     {NULL, NULL}};
+    const char *(*k)[2] = d->view == VIEW_ACTS ? acts : d->view == VIEW_TEMPS ? temps : keys;
     int x = 0;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        x = pane_text(&p, 0, x, keys[i][0], style_of(ROLE_KEY));
-        x = pane_printf(&p, 0, x + 1, style_of(ROLE_LABEL), "%s  ", keys[i][1]);
+    for (size_t i = 0; k[i][0]; i++) {
+        int w = (int)(strlen(k[i][0]) + strlen(k[i][1])) + 1;
+        if (x + w > pane_cols(&p))
+            break;  /* whole hints only */
+        x = pane_text(&p, 0, x, k[i][0], style_of(ROLE_KEY));
+        x = pane_printf(&p, 0, x + 1, style_of(ROLE_LABEL), "%s  ", k[i][1]);
     }
 }
 
@@ -460,10 +776,18 @@ void dash_draw(Dash *d)
         return;
     }
     draw_status(d);
-    draw_loss(d);
-    draw_sample(d);
-    draw_bars(d);
-    draw_sliders(d);
+    if (d->view == VIEW_ACTS) {
+        draw_acts_text(d);
+        draw_units(d);
+        draw_unit(d);
+    } else if (d->view == VIEW_TEMPS) {
+        draw_temps(d);
+    } else {
+        draw_loss(d);
+        draw_sample(d);
+        draw_bars(d);
+        draw_sliders(d);
+    }
     draw_footer(d);
     if (d->mode == MODE_HELP)
         draw_help(d);

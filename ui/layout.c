@@ -1,12 +1,13 @@
 /* layout: computes the panel rectangles of the dashboard. Owns the
  * proportions (status on top; loss over sample on the left; bars over
- * sliders on the right; a footer row) and nothing else. */
+ * sliders on the right; a footer row), the areas the other views take over
+ * and nothing else. */
 #include <autoconfig.h>
 
 #include "layout.h"
 
 #define STATUS_ROWS 5
-#define SLIDERS_ROWS 5
+#define SLIDERS_ROWS 6
 #define FOOTER_ROWS 1
 
 static Rect rect(int y, int x, int h, int w)
@@ -46,12 +47,24 @@ Layout layout_compute(int rows, int cols, const LayoutOptions *o)
     l.panel[PANEL_SAMPLE] = rect(body_y + loss_h, 0, body_h - loss_h, left_w);
     l.panel[PANEL_BARS] = rect(body_y, left_w, bars_h, right_w);
     l.panel[PANEL_SLIDERS] = rect(body_y + bars_h, left_w, body_h - bars_h, right_w);
+    l.left = rect(body_y, 0, body_h, left_w);
+    l.body = rect(body_y, 0, body_h, cols);
     l.footer = rect(rows - FOOTER_ROWS, 0, FOOTER_ROWS, cols);
     int help_h = o && o->help_rows > 0 ? o->help_rows + 2 : rows;
     int help_w = o && o->help_cols > 0 ? o->help_cols + 4 : cols;
     l.help = centred(rows, cols, help_h, help_w);
     l.prompt = centred(rows, cols, 5, 56);
     return l;
+}
+
+void layout_columns(Rect r, int n, Rect *out)
+{
+    int x = r.x;
+    for (int i = 0; i < n; i++) {
+        int w = r.w / n + (i < r.w % n);
+        out[i] = rect(r.y, x, r.h, w);
+        x += w;
+    }
 }
 
 int rect_overlap(Rect a, Rect b)

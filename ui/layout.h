@@ -29,12 +29,18 @@ typedef struct Layout {
     int rows, cols;
     int too_small;            /* below LAYOUT_MIN_ROWS x LAYOUT_MIN_COLS: no panels */
     Rect panel[PANEL_COUNT];  /* bordered panels, tiling the screen above the footer */
+    Rect left;                /* loss and sample together (the activations view's text) */
+    Rect body;                /* every panel below the status (the temperature view) */
     Rect footer;              /* one row of key hints at the bottom */
     Rect help;                /* the centred help overlay */
     Rect prompt;              /* the centred one-line question box */
 } Layout;
 
 Layout layout_compute(int rows, int cols, const LayoutOptions *o);
+
+/* Split r into n side-by-side columns of (nearly) equal width that tile it
+ * (the first ones take the extra cells). */
+void layout_columns(Rect r, int n, Rect *out);
 
 /* 1 if a and b share a cell. */
 int rect_overlap(Rect a, Rect b);

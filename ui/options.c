@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "novelty.h"
+#include "utf8.h"
+
 #ifndef RNNTOP_DATADIR
 #define RNNTOP_DATADIR "/usr/local/share/rnntop"
 #endif
@@ -87,7 +90,9 @@ static const char USAGE_SAMPLE[] =
     "  --greedy               always take the most likely symbol\n"
     "  --probs                per step: chosen symbol and top candidates as JSON lines\n"
     "  --unknown MODE         prime symbols outside the vocabulary: error, skip or replace\n"
-    "  --novelty              report how much of the sample is copied from the training text\n"
+    "  --novelty              report how much of the sample is copied from the training text:\n"
+    "                         the share of its n-grams found verbatim in the training split\n"
+    "  --novelty-lengths N,M  the n-gram lengths --novelty reports (default 8,16; up to 4)\n"
     "\n"
     "An empty prime starts from a newline (when the vocabulary has one). Settings not given\n"
     "here come from the checkpoint's own sample section.\n";
@@ -103,7 +108,8 @@ static const char USAGE_EVAL[] =
     "  --corpus FILE        evaluate on the validation split (the last corpus.val_fraction)\n"
     "                       of FILE instead of the checkpoint's own corpus\n"
     "  --set KEY=VALUE      e.g. --set corpus.val_fraction=0.5 (at most 0.5)\n"
-    "  --baseline           also the loss of a unigram model of the training split\n";
+    "  --baseline           also the loss of an n-gram model (Kneser-Ney, order\n"
+    "                       train.baseline_order) of the training split\n";
 
 static const char USAGE_CONFIG[] =
     "usage: rnntop config [-c FILE] [--corpus FILE] [--set KEY=VALUE]... [--resume FILE]\n"
@@ -232,7 +238,9 @@ static int apply_key(Config *cfg, const char *opt, const char *key, const char *
     const char *why = strstr(err->msg, ": ");
     char reason[sizeof err->msg];
     snprintf(reason, sizeof reason, "%s", why ? why + 2 : err->msg);
-    return err_set(err, RNN_ERR_INPUT, "%s %s: %s", opt, value, reason);
+    int n = (int)strlen(value), shown = n > 80 ? 60 : n; /* a long value is abbreviated */
+    return err_set(err, RNN_ERR_INPUT, "%s %.*s%s: %s", opt, shown, value,
+                   shown < n ? "..." : "", reason);
 }
 
 /* apply_key on o->cfg, remembered for options_apply_overrides. */
@@ -310,8 +318,20 @@ static int first_pass(Options *o, Args a, RnnError *err)
 
 static int sample_option(Options *o, Args *a, RnnError *err, int *bad)
 {
-    if (take_value(a, "--prime", NULL, err, bad))
-        return *bad ? -1 : set_key(o, "--prime", "sample.prime", a->value, err);
+    if (take_value(a, "--prime", NULL, err, bad)) {
+        if (*bad)
+            return -1;
+        o->prime_long = NULL;
+        if (strlen(a->value) < CONFIG_TEXT_MAX)
+            return set_key(o, "--prime", "sample.prime", a->value, err);
+        /* longer than sample.prime holds: used as it is (a prime may be
+         * longer than any training window) */
+        if (!utf8_valid(a->value, strlen(a->value)))
+            return err_set(err, RNN_ERR_INPUT, "--prime: the text (%zu bytes) is not valid "
+                           "UTF-8", strlen(a->value));
+        o->prime_long = a->value;
+        return 0;
+    }
     if (take_value(a, "--length", NULL, err, bad))
         return *bad ? -1 : set_key(o, "--length", "sample.length", a->value, err);
     if (take_value(a, "--seed", NULL, err, bad))
@@ -343,6 +363,12 @@ static int sample_option(Options *o, Args *a, RnnError *err, int *bad)
         return o->probs = 1, 0;
     if (strcmp(arg, "--novelty") == 0)
         return o->novelty = 1, 0;
+    if (take_value(a, "--novelty-lengths", NULL, err, bad)) {
+        if (*bad)
+            return -1;
+        int k = novelty_parse_lengths(a->value, o->novelty_lens, err);
+        return k < 0 ? -1 : (o->n_novelty_lens = k, 0);
+    }
     return 1;  /* not a sample option */
 }
 

@@ -60,8 +60,12 @@ typedef struct Options {
     int greedy;                         /* --greedy */
     int probs;                          /* --probs */
     char prime_file[CONFIG_PATH_MAX];   /* --prime-file FILE */
+    const char *prime_long;             /* --prime TEXT too long for sample.prime
+                                           (points into argv; NULL if none) */
     int unknown_policy;                 /* --unknown error|skip|replace: 0, 1, 2 */
     int novelty;                        /* --novelty */
+    int novelty_lens[4];                /* --novelty-lengths N,M (also the dashboard's) */
+    int n_novelty_lens;                 /* 0: the default, 8 and 16 */
     int baseline;                       /* --baseline (eval) */
 } Options;
 

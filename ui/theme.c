@@ -2,6 +2,7 @@
  * role. Owns the colour pairs; nothing else calls init_pair. */
 #include <autoconfig.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,14 @@ static const Entry table[ROLE_COUNT] = {
 
 static int colours;  /* 0 mono, 8 or 256 */
 
+/* The diverging scale, strong negative to strong positive, as pairs after
+ * the roles': background and a readable foreground for 256 colours. */
+static const short diverge_bg256[THEME_DIVERGE_LEVELS] = {19, 25, 31, 67, 110, -1,
+                                                         217, 210, 203, 160, 124};
+static const short diverge_fg256[THEME_DIVERGE_LEVELS] = {231, 231, 231, 231, 16, -1,
+                                                         16, 16, 16, 231, 231};
+static int diverge_pairs;  /* the pairs were made */
+
 static int want_mono(const char *theme)
 {
     const char *nc = getenv("NO_COLOR");
@@ -55,6 +64,17 @@ int theme_init(const char *theme)
     for (int r = 1; r < ROLE_COUNT && r < COLOR_PAIRS; r++) {
         short fg = colours == 256 ? table[r].fg256 : table[r].fg8;
         init_pair((short)r, fg, -1);
+    }
+    diverge_pairs = ROLE_COUNT + THEME_DIVERGE_LEVELS <= COLOR_PAIRS;
+    for (int i = 0; i < THEME_DIVERGE_LEVELS && diverge_pairs; i++) {
+        short fg = diverge_fg256[i], bg = diverge_bg256[i];
+        if (colours == 8) {  /* strong: a background; weak: a foreground */
+            short c = i < 5 ? COLOR_BLUE : COLOR_RED;
+            int strong = i <= 1 || i >= 9;
+            fg = i == 5 ? -1 : strong ? COLOR_WHITE : c;
+            bg = i == 5 || !strong ? -1 : c;
+        }
+        init_pair((short)(ROLE_COUNT + i), fg, bg);
     }
     return colours;
 }
@@ -84,4 +104,24 @@ Role theme_heat(double p)
     if (p < 0.8)
         return ROLE_HEAT3;
     return ROLE_HEAT4;
+}
+
+Style theme_diverge(double v)
+{
+    Style s = {0, 0};
+    if (!(v == v))
+        return s;
+    v = v < -1 ? -1 : v > 1 ? 1 : v;
+    int i = (int)lround((v + 1) * 0.5 * (THEME_DIVERGE_LEVELS - 1));
+    if (!colours || !diverge_pairs) {
+        static const attr_t mono[THEME_DIVERGE_LEVELS] = {
+            A_REVERSE | A_UNDERLINE, A_REVERSE | A_UNDERLINE, A_UNDERLINE, A_UNDERLINE,
+            0, 0, 0, A_BOLD, A_BOLD, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD};
+        s.attr = mono[i];
+        return s;
+    }
+    s.pair = (short)(ROLE_COUNT + i);
+    if (colours == 8 && (i <= 1 || i >= 9))
+        s.attr = A_BOLD;
+    return s;
 }

@@ -47,4 +47,12 @@ Style theme_style(Role r);
 /* The heat role for a probability. */
 Role theme_heat(double p);
 
+#define THEME_DIVERGE_LEVELS 11
+
+/* The style of a value v in [-1, 1] on a diverging scale (blue negative,
+ * neutral 0, red positive; clamped): background shades with 256 colours,
+ * five colour steps with 8, underline (negative) / bold (positive), reversed
+ * when strong, in mono. */
+Style theme_diverge(double v);
+
 #endif
