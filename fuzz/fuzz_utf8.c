@@ -4,8 +4,9 @@
  * writes back to the same bytes (no overlong forms), or 0 with a reason;
  * utf8_valid agrees with it; a corpus that loads has ids in [0, V) and a
  * split that adds up, and corpus_encode_text_ex and corpus_load_with_vocab
- * give the same ids for the same bytes. The first byte's low bit chooses
- * corpus.lowercase. */
+ * give the same ids for the same bytes. Byte 0 chooses the mode: bit 0
+ * corpus.lowercase, bit 1 word level (corpus.tokenize: word, where only
+ * corpus_load_with_vocab is compared: a short text's rules differ). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +63,9 @@ static void load_corpus(const uint8_t *data, size_t size)
     config_defaults(&cfg);
     CorpusConfig cc = cfg.corpus;
     snprintf(cc.path, sizeof cc.path, "%s", fuzz_write("corpus.txt", data, size));
-    cc.tokenize = TOKENIZE_CHAR;
+    cc.tokenize = size > 0 && (data[0] & 2) ? TOKENIZE_WORD : TOKENIZE_CHAR;
     cc.lowercase = size > 0 && (data[0] & 1);
+    cc.min_count = 1;
     err_clear(&err);
     int rc = corpus_load(&c, &cc, &err);
     fuzz_say("corpus_load", rc, err.msg);
@@ -76,7 +78,9 @@ static void load_corpus(const uint8_t *data, size_t size)
     for (int64_t i = 0; i < c.n; i++)
         FUZZ_CHECK(c.ids[i] >= 0 && c.ids[i] < c.vocab.size, "id %d", (int)c.ids[i]);
 
-    int32_t *ids = malloc((size_t)(c.n ? c.n : 1) * sizeof *ids);
+    int32_t *ids = NULL;
+    if (cc.tokenize == TOKENIZE_CHAR)
+        ids = malloc((size_t)(c.n ? c.n : 1) * sizeof *ids);
     if (ids) {
         int64_t k = corpus_encode_text_ex(&c.vocab, (const char *)data, size, cc.lowercase, ids,
                                           c.n, &err);
