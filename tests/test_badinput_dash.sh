@@ -5,17 +5,7 @@
 # reach the terminal; the sliders stop at their ends however often a key
 # is pressed; Ctrl-C restores the terminal and exits 130. Everything is
 # polled with generous deadlines (slow, noisy machines).
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
-TMUX_BIN=${TMUX_BIN:-}
-[ -n "$TMUX_BIN" ] || { echo "tmux not found: skipped"; exit 77; }
-tmp=$(mktemp -d)
-T="$TMUX_BIN -L rnntop-bad-$$"
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/xdg"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${top_srcdir:-.}/tests/tmux_lib.sh"
 
 # A corpus with C0 controls, DEL and C1 controls (U+0080..U+009F) between words.
 awk 'BEGIN { srand(8); split("27 7 8 1 2 11 12 14 15 127", c, " ");
@@ -49,16 +39,6 @@ sleep 60
 EOS
   chmod +x "$tmp/$1.sh"
   $T new-session -d -s "$1" -x 120 -y 40 "$tmp/$1.sh"
-}
-cap() { $T capture-pane -p -t "$1" 2>/dev/null; }
-# wait_for NAME PATTERN [SECONDS]: poll the screen for an extended regexp
-wait_for() {
-  end=$(($(date +%s) + ${3:-60}))
-  while [ "$(date +%s)" -le "$end" ]; do
-    cap "$1" | grep -Eq -- "$2" && return 0
-    sleep 0.2
-  done
-  return 1
 }
 keys() { n=$2; while [ "$n" -gt 0 ]; do $T send-keys -t "$1" "$3"; n=$((n - 1)); done; }
 
@@ -100,5 +80,4 @@ wait_for ctl 'DONE-EXIT=' 60 || fail "sigint_dashboard: the dashboard did not en
 cap ctl | grep -q 'TERMINAL-RESTORED' || fail "sigint_dashboard: the terminal is not restored (stty): $(cap ctl)"
 cap ctl | grep -q ' Next symbol ' && fail "sigint_dashboard: the dashboard is still on the screen after exit"
 
-[ "$fails" -eq 0 ] || { echo "test_badinput_dash: $fails failures"; exit 1; }
-echo "test_badinput_dash: all checks passed"
+finish test_badinput_dash

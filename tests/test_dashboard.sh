@@ -4,42 +4,13 @@
 # changing the bars, `r` changing the sample, pause/resume, the too-small
 # screen on resize, quitting with status 0, and Hungarian text in a sample.
 # Everything is polled with generous deadlines (slow, noisy machines).
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
-TMUX_BIN=${TMUX_BIN:-}
-[ -n "$TMUX_BIN" ] || { echo "tmux not found: skipped"; exit 77; }
-tmp=$(mktemp -d)
-T="$TMUX_BIN -L rnntop-test-$$"
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/xdg"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${top_srcdir:-.}/tests/tmux_lib.sh"
 
 awk 'BEGIN { srand(5); for (i = 0; i < 6000; i++) printf "%s", (rand() < 0.5 ? "the cat sat.\n" : "a dog ran! ") }' >"$tmp/small.txt"
 tiny="--set model.hidden=32 --set model.layers=1 --set train.batch=8 --set train.seq_len=16 --set train.eval_every=50 --set train.checkpoint_dir=$tmp/ckpt"
 
-# start NAME CORPUS: the dashboard in a detached 120x40 tmux session
-start() {
-  cat >"$tmp/$1.sh" <<EOS
-#!/bin/sh
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$tmp/xdg"
-"$RNNTOP" --corpus "$2" $tiny
-echo EXIT=\$? >"$tmp/$1.exit"
-EOS
-  chmod +x "$tmp/$1.sh"
-  $T new-session -d -s "$1" -x 120 -y 40 "$tmp/$1.sh"
-}
-cap() { $T capture-pane -p -t "$1" 2>/dev/null; }
-# wait_for NAME PATTERN [SECONDS]: poll the screen for an extended regexp
-wait_for() {
-  end=$(($(date +%s) + ${3:-60}))
-  while [ "$(date +%s)" -le "$end" ]; do
-    cap "$1" | grep -Eq -- "$2" && return 0
-    sleep 0.2
-  done
-  return 1
-}
+# start NAME CORPUS: the dashboard on CORPUS in a detached 120x40 session
+start() { start_script "$1" "\"$RNNTOP\" --corpus \"$2\" $tiny"; }
 step_of() { cap "$1" | sed -n 's/.*step \([0-9][0-9]*\)  epoch.*/\1/p' | head -n 1; }
 # wait_step_above NAME N [SECONDS]
 wait_step_above() {
@@ -47,6 +18,7 @@ wait_step_above() {
   while [ "$(date +%s)" -le "$end" ]; do
     s=$(step_of "$1")
     [ -n "$s" ] && [ "$s" -gt "$2" ] && return 0
+    alive "$1" || return 1
     sleep 0.2
   done
   return 1
@@ -71,7 +43,7 @@ s0=$(step_of dash)
 wait_step_above dash "${s0:-0}" || fail "the step counter stays at $s0"
 braille=$(printf '\342[\240-\243]')
 end=$(($(date +%s) + 60))
-until cap dash | LC_ALL=C grep -q "$braille" || [ "$(date +%s)" -gt "$end" ]; do sleep 0.2; done
+until cap dash | LC_ALL=C grep -q "$braille" || ! alive dash || [ "$(date +%s)" -gt "$end" ]; do sleep 0.2; done
 cap dash | LC_ALL=C grep -q "$braille" || fail "no braille dots in the loss plot: $(cap dash)"
 
 # temperature: the bars of the first symbol change with it
@@ -88,7 +60,7 @@ wait_for dash 'temp +0\.85' 20 || fail "the slider does not show 0.85"
 old=$(sample_text dash)
 $T send-keys -t dash r
 end=$(($(date +%s) + 30))
-while [ "$(sample_text dash)" = "$old" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.2; done
+while [ "$(sample_text dash)" = "$old" ] && alive dash && [ "$(date +%s)" -le "$end" ]; do sleep 0.2; done
 [ "$(sample_text dash)" != "$old" ] || fail "r did not change the sample"
 wait_for dash 'seed [0-9]+' && ! cap dash | grep -q 'seed 42 ' || fail "r kept the seed"
 
@@ -117,7 +89,7 @@ if [ -n "${SHARED_CORPORA:-}" ] && [ -f "$hu" ]; then
   start hu "$hu"
   wait_for hu ' Sample ' || fail "Hungarian: no dashboard: $(cap hu)"
   end=$(($(date +%s) + 60))
-  until sample_text hu | grep -q '[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]' || [ "$(date +%s)" -gt "$end" ]; do sleep 0.3; done
+  until sample_text hu | grep -q '[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]' || ! alive hu || [ "$(date +%s)" -gt "$end" ]; do sleep 0.3; done
   sample_text hu | grep -q '[áéíóöőúüűÁÉÍÓÖŐÚÜŰ]' || fail "no accented letters in the Hungarian sample: $(cap hu)"
   status=$(quit hu)
   [ "$status" = "EXIT=0" ] || fail "Hungarian: q: want EXIT=0, got '$status'"
@@ -125,5 +97,4 @@ else
   echo "no petofi.txt in SHARED_CORPORA: the Hungarian part is skipped"
 fi
 
-[ "$fails" -eq 0 ] || { echo "test_dashboard: $fails failures"; exit 1; }
-echo "test_dashboard: all checks passed"
+finish test_dashboard
