@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 /* ---- the key table ---------------------------------------------------- */
@@ -1061,6 +1062,20 @@ static void write_quoted(const char *s, FILE *out)
     putc('"', out);
 }
 
+/* A relative path is written against the current folder: a saved config
+ * then names the same files wherever it is stored and loaded from. */
+static void write_path(const char *path, FILE *out)
+{
+    char cwd[CONFIG_PATH_MAX], full[2 * CONFIG_PATH_MAX + 2];
+    if (!path[0] || path[0] == '/' || !getcwd(cwd, sizeof cwd)) {
+        write_quoted(path, out);
+        return;
+    }
+    const char *rest = strncmp(path, "./", 2) == 0 ? path + 2 : path;
+    snprintf(full, sizeof full, "%s/%s", cwd, rest);
+    write_quoted(full, out);
+}
+
 static void write_value(const Key *k, const Config *cfg, FILE *out)
 {
     const void *p = cfield(cfg, k);
@@ -1087,8 +1102,10 @@ static void write_value(const Key *k, const Config *cfg, FILE *out)
     case T_ENUM:
         fputs(i >= 0 && i < name_count(k->names) ? k->names[i] : "?", out);
         break;
-    case T_NAME:
     case T_PATH:
+        write_path(p, out);
+        break;
+    case T_NAME:
     case T_TEXT:
         write_quoted(p, out);
         break;
@@ -1098,7 +1115,8 @@ static void write_value(const Key *k, const Config *cfg, FILE *out)
 void config_write_yaml(const Config *cfg, FILE *out)
 {
     CLocale loc = c_locale_enter();
-    fputs("# rnntop config; relative paths are relative to the current folder\n", out);
+    fputs("# rnntop config; paths are absolute, so this file loads the same from any "
+          "folder\n", out);
     for (size_t i = 0; i < NKEYS; i++) {
         const Key *k = &KEYS[i];
         if (i == 0 || section_len(k - 1) != section_len(k) ||

@@ -62,10 +62,11 @@ static int check_corpus_size(Trainer *tr, RnnError *err)
     int64_t need = (int64_t)tr->B * (tr->T + 1);
     if (c->n_train < need)
         return err_set(err, RNN_ERR_INPUT,
-                       "%s: the training split has %lld symbols, but batch %d x (seq_len %d + 1) "
+                       "%s: the training split has %lld symbol%s, but batch %d x (seq_len %d + 1) "
                        "needs at least %lld; use a larger corpus or lower train.batch or "
                        "train.seq_len",
-                       c->path, (long long)c->n_train, tr->B, tr->T, (long long)need);
+                       c->path, (long long)c->n_train, c->n_train == 1 ? "" : "s", tr->B, tr->T,
+                       (long long)need);
     tr->stream_len = c->n_train / tr->B;
     /* validation: as many streams as hold a full window, up to B */
     int64_t vb = c->n_val / (tr->T + 1);

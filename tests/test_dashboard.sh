@@ -52,7 +52,7 @@ $T send-keys -t dash Home
 wait_for dash 'Next symbol  step 1 ' || fail "Home did not move the cursor"
 before=$(bars dash)
 $T send-keys -t dash ']'
-wait_for dash 'p at T=0\.85' 20 || fail "] did not raise the temperature: $(cap dash)"
+wait_for dash 'at T=0\.85' 20 || fail "] did not raise the temperature: $(cap dash)"
 wait_for dash 'temp +0\.85' 20 || fail "the slider does not show 0.85"
 [ "$(bars dash)" != "$before" ] || fail "the bars did not change with the temperature: $before"
 

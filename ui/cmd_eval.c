@@ -147,8 +147,8 @@ static void print_header(const Options *o, const CheckpointInfo *info, const Cor
     printf("corpus: %s, validation split: %lld %s (the last %g of the file)\n", c->path,
            (long long)c->n_val, words ? "tokens" : "symbols", cfg->corpus.val_fraction);
     if (words && c->unknown > 0)
-        printf("corpus: %lld tokens of the file are not in the model's vocabulary and read "
-               "as <unk>\n", (long long)c->unknown);
+        printf("corpus: %lld of the file's %lld tokens are words the model does not know; "
+               "they read as <unk>\n", (long long)c->unknown, (long long)c->n);
     fflush(stdout);
 }
 

@@ -233,7 +233,10 @@ static int novelty_setup(const Options *o, const CheckpointInfo *info, Run *r, C
     if (options_apply_overrides(o, &cfg, err))
         return -1;
     if (corpus_load_with_vocab(c, &cfg.corpus, &info->vocab, err)) {
-        err_prefix(err, "--novelty needs the training text (give it with --corpus FILE)");
+        if (o->corpus_given)
+            err_prefix(err, "--novelty: the training text given with --corpus cannot be used");
+        else
+            err_prefix(err, "--novelty needs the training text (give it with --corpus FILE)");
         return -1;
     }
     if (novelty_build(idx, c->ids, c->n_train, info->vocab.size, max_len, err))

@@ -107,7 +107,7 @@ static void print_warnings(const Trainer *tr)
 
 typedef struct Progress {
     double start, last_time;
-    int64_t last_symbols;
+    int64_t last_symbols, start_symbols;
     double rate;        /* chars/s over the last log interval */
     int bar;            /* stderr is a terminal: draw a live bar */
     FILE *metrics;
@@ -264,6 +264,20 @@ static int train_loop(const Options *o, Trainer *tr, Progress *pg, RnnError *err
     return 0;
 }
 
+static void print_done(const Trainer *tr, double val, double elapsed, int64_t symbols)
+{
+    if (isnan(val))
+        printf("no validation loss: the validation split is empty or too small "
+               "(corpus.val_fraction is %g)\n", tr->cfg.corpus.val_fraction);
+    if (tr->corpus->vocab.kind == TOKENIZE_WORD)  /* the done line's keys stay as they are */
+        printf("word level: val_loss=%.4f nats/token, %.4f bits/token (bpc and chars_per_sec "
+               "below count tokens)\n", val, val / log(2.0));
+    printf("done: steps=%lld train_loss=%.4f val_loss=%.4f bpc=%.4f chars_per_sec=%.0f\n",
+           (long long)tr->step, tr->last_loss, val, val / log(2.0),
+           elapsed > 0 ? (double)symbols / elapsed : 0.0);
+    fflush(stdout);
+}
+
 int cmd_train(const Options *o)
 {
     static Trainer tr;
@@ -279,7 +293,8 @@ int cmd_train(const Options *o)
             fclose(pg.metrics);
         return report_error(&err);
     }
-    int threads = blas_set_threads(tr.cfg.train.threads);
+    /* the trainer has set BLAS threads: 1 per worker, or all for a lone worker */
+    int threads = tr.n_workers > 1 ? 1 : blas_set_threads(tr.cfg.train.threads);
     if (!o->quiet)
         print_banner(&tr, threads, stdout);
     print_warnings(&tr);
@@ -288,6 +303,7 @@ int cmd_train(const Options *o)
                trainer_epoch(&tr));
     pg.bar = !o->quiet && isatty(STDERR_FILENO);
     pg.start = pg.last_time = clock_seconds();
+    pg.last_symbols = pg.start_symbols = tr.symbols_seen;  /* a resumed run counts from here */
     catch_stop_signals();
     int failed = train_loop(o, &tr, &pg, &err);
     if (failed)
@@ -299,13 +315,8 @@ int cmd_train(const Options *o)
     double val = failed ? tr.last_val : trainer_evaluate(&tr);
     int new_best = isfinite(val) && !(val >= best_before);
     int save_failed = !failed && final_checkpoint(o, &tr, &pg, new_best, &err);
-    if (tr.corpus->vocab.kind == TOKENIZE_WORD)  /* the done line's keys stay as they are */
-        printf("word level: val_loss=%.4f nats/token, %.4f bits/token (bpc and chars_per_sec "
-               "below count tokens)\n", val, val / log(2.0));
-    printf("done: steps=%lld train_loss=%.4f val_loss=%.4f bpc=%.4f chars_per_sec=%.0f\n",
-           (long long)tr.step, tr.last_loss, val, val / log(2.0),
-           elapsed > 0 ? (double)tr.symbols_seen / elapsed : 0.0);
-    fflush(stdout);
+    if (!failed)  /* scripts read "done:" as success */
+        print_done(&tr, val, elapsed, tr.symbols_seen - pg.start_symbols);
     if (pg.metrics)
         fclose(pg.metrics);
     trainer_free(&tr);

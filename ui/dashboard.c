@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "activations.h"
+#include "checkpoint.h"
 #include "dashboard.h"
 #include "ngram.h"
 #include "theme.h"
@@ -56,7 +57,6 @@ const char *const dash_help[] = {
 
 static const int64_t windows[] = {0, 5000, 1000, 200};
 static const double smoothings[] = {0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999};
-static const int topks[] = {0, 1, 2, 3, 5, 10, 20, 40};
 
 int64_t dash_window_steps(int w)
 {
@@ -400,16 +400,27 @@ static void change_temperature(Dash *d, double delta)
     params_changed(d);
 }
 
+/* top-k steps along 1, 2, 3, 5, ... with "off" (every symbol) at the top,
+ * as the slider draws it: k makes the choice narrower, K wider. */
 static void change_top_k(Dash *d, int dir)
 {
-    int n = (int)(sizeof topks / sizeof topks[0]), i = 0, k = d->gen.params.top_k;
-    while (i + 1 < n && topks[i + 1] <= k)
-        i++;
-    if (dir < 0 && k > topks[i])
-        i++; /* a configured value between rungs steps to the rung below */
-    i = dir > 0 ? (i + 1 < n ? i + 1 : i) : (i > 0 ? i - 1 : 0);
-    int V = d->gen.vocab->size;
-    d->gen.params.top_k = topks[i] >= V ? 0 : topks[i];
+    static const int rungs[] = {1, 2, 3, 5, 10, 20, 40, 100, 200, 500, 1000, 2000, 5000};
+    int V = d->gen.vocab->size, ladder[16], n = 0;
+    for (size_t r = 0; r < sizeof rungs / sizeof rungs[0]; r++)
+        if (rungs[r] < V)
+            ladder[n++] = rungs[r];
+    ladder[n++] = 0;
+    int k = d->gen.params.top_k, i = n - 1;
+    if (k > 0 && k < V) {
+        i = 0;
+        while (i < n - 1 && ladder[i] != 0 && ladder[i] < k)
+            i++; /* the first rung at or above k ("off" is above all) */
+        if (ladder[i] != k && dir > 0)
+            dir = 0; /* a value between rungs goes up to the rung above it */
+    }
+    i += dir;
+    i = i < 0 ? 0 : i > n - 1 ? n - 1 : i;
+    d->gen.params.top_k = ladder[i];
     params_changed(d);
 }
 
@@ -683,7 +694,13 @@ static int dash_setup(Dash *d, const Options *o, const Corpus *c, RnnError *err)
     if (!d->session)
         return -1;
     ModelShape shape = session_shape(d->session);
-    model_describe(&shape, d->model_desc, sizeof d->model_desc);
+    ModelOffsets off;
+    model_offsets(&shape, &off);
+    char input[24] = "1-hot";
+    if (shape.E > 0)
+        snprintf(input, sizeof input, "emb %d", shape.E);
+    snprintf(d->model_desc, sizeof d->model_desc, "%s %dx%d %s V=%d %.2fM params",
+             config_cell_name(shape.cell), shape.L, shape.H, input, shape.V, off.total / 1e6);
     if (gen_init(&d->gen, d->session, &c->vocab, &o->cfg.sample, err))
         return -1;
     novelty_start(d, o);
@@ -736,12 +753,17 @@ int cmd_dashboard(const Options *o)
     catch_stop_signals();
     int action = run_loop(&d);
     restore_terminal();
-    if (!stop_signal && action == QUIT_SAVE)
+    /* a signal saves like headless training does, so no progress is lost */
+    int save = stop_signal ? checkpoint_enabled(&o->cfg) : action == QUIT_SAVE;
+    if (save)
         fprintf(stderr, "rnntop: saving a checkpoint...\n");
-    session_stop(d.session, !stop_signal && action == QUIT_SAVE);
+    else if (stop_signal)
+        fprintf(stderr, "rnntop: stopped; checkpoints are off (train.checkpoint_every is 0), "
+                        "nothing was saved\n");
+    session_stop(d.session, save);
     SessionStats st;
     session_get_stats(d.session, &st);
-    if (action == QUIT_SAVE && st.message[0])
+    if (save && st.message[0])
         fprintf(stderr, "rnntop: %s\n", st.message);
     session_free(d.session);
     dash_free(&d);

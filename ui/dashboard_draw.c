@@ -80,9 +80,12 @@ static void draw_status(const Dash *d)
     Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
     pane_frame(&p, "rnntop", d->focus == PANEL_STATUS);
     int x = pane_text(&p, 0, 1, "corpus ", lab);
-    x = pane_printf(&p, 0, x, txt, "%s (%lld symbols, V=%d)   ", base_name(d->corpus->path),
-                    (long long)d->corpus->n, d->corpus->vocab.size);
-    x = pane_text(&p, 0, x, "model ", lab);
+    double n = (double)d->corpus->n;
+    const char *unit = d->corpus->vocab.kind == TOKENIZE_WORD ? "tokens" : "symbols";
+    if (n >= 1e6)
+        x = pane_printf(&p, 0, x, txt, "%s %.2fM %s  ", base_name(d->corpus->path), n / 1e6, unit);
+    else
+        x = pane_printf(&p, 0, x, txt, "%s %.0f %s  ", base_name(d->corpus->path), n, unit);
     pane_text(&p, 0, x, d->model_desc, txt);
 
     x = pane_text(&p, 1, 1, "step ", lab);
@@ -100,15 +103,15 @@ static void draw_status(const Dash *d)
         x = pane_printf(&p, 1, x, style_of(ROLE_VAL), "%.4f = %.3f bits/sym @%lld",
                         st->val_loss, st->val_loss / log(2.0), (long long)st->val_step);
     else
-        x = pane_text(&p, 1, x, "-", txt);
-    x = pane_text(&p, 1, x, "  lr ", lab);
-    pane_printf(&p, 1, x, txt, "%.3g", st->lr);
+        pane_text(&p, 1, x, "-", txt);
 
     char el[32];
     format_duration(st->elapsed, el, sizeof el);
     x = pane_printf(&p, 2, 1, txt, "%.0f", st->chars_per_sec);
     x = pane_text(&p, 2, x, " chars/s  elapsed ", lab);
-    x = pane_printf(&p, 2, x, txt, "%s  ", el);
+    x = pane_printf(&p, 2, x, txt, "%s", el);
+    x = pane_text(&p, 2, x, "  lr ", lab);
+    x = pane_printf(&p, 2, x, txt, "%.3g  ", st->lr);
     Role role;
     const char *state = state_name(st->state, &role);
     x = pane_printf(&p, 2, x, style_of(role), "[%s]", state);
@@ -466,9 +469,10 @@ static void draw_bars(const Dash *d)
         return;
     }
     const GenStep *st = &g->steps[d->cursor];
-    int x = pane_printf(&p, 0, 0, style_of(ROLE_LABEL), "p at T=%.2f  ", g->params.temperature);
+    int x = pane_printf(&p, 0, 0, style_of(ROLE_LABEL), "bars, %% at T=%.2f  ",
+                        g->params.temperature);
     x = pane_text(&p, 0, x, d->utf8 ? "\xe2\x94\x82" : "|", style_of(ROLE_MARK));
-    pane_text(&p, 0, x, " p at T=1", style_of(ROLE_LABEL));
+    pane_text(&p, 0, x, " at T=1", style_of(ROLE_LABEL));
     int rows = pane_rows(&p) - 1;
     for (int i = 0; i < st->n_top && i < rows; i++)
         draw_bar_row(d, &p, 1 + i, st, i);

@@ -123,7 +123,12 @@ int gen_set_prime(Gen *g, const char *prime, char *msg, size_t cap)
     RnnError err;
     err_clear(&err);
     if (g->ready && prime_with(g, prime, &err)) {
-        snprintf(msg, cap, "prime: %s", err.msg);
+        /* the engine's message is worded for the command line: drop its
+         * "prime: " and its hint about --unknown, which the editor lacks */
+        const char *why = strncmp(err.msg, "prime: ", 7) == 0 ? err.msg + 7 : err.msg;
+        const char *hint = strstr(why, " (--unknown");
+        int len = hint ? (int)(hint - why) : (int)strlen(why);
+        snprintf(msg, cap, "prime not used: %.*s", len, why);
         gen_restart(g);
         return -1;
     }
