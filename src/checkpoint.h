@@ -49,8 +49,10 @@ int checkpoint_load_info(const char *path, CheckpointInfo *info, RnnError *err);
 void checkpoint_info_free(CheckpointInfo *info);
 
 /* Only the config a checkpoint was trained with (the base of a resumed
- * run's config); the whole file is checked as by checkpoint_load_info.
- * Its corpus.path is absolute when it resolved at save time. */
+ * run's config). The header, the checksum over the whole file and the
+ * config section are checked; the weights are not (checkpoint_restore and
+ * checkpoint_load_info check them, finite values included). Its
+ * corpus.path is absolute when it resolved at save time. */
 int checkpoint_load_config(const char *path, Config *cfg, RnnError *err);
 
 /* An error naming the key (model.cell, hidden, layers, embedding) if cfg's
