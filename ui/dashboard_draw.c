@@ -73,6 +73,12 @@ static double smoothed_loss(const Dash *d)
     return d->stats.train_loss;
 }
 
+/* Word-level models count tokens, not characters, in every label. */
+static int words(const Dash *d)
+{
+    return d->corpus->vocab.kind == TOKENIZE_WORD;
+}
+
 static void draw_status(const Dash *d)
 {
     Pane p = panel(d, PANEL_STATUS);
@@ -100,15 +106,16 @@ static void draw_status(const Dash *d)
         x = pane_text(&p, 1, x, "-", lab);  /* no step yet */
     x = pane_text(&p, 1, x, "  val ", lab);
     if (isfinite(st->val_loss))
-        x = pane_printf(&p, 1, x, style_of(ROLE_VAL), "%.4f = %.3f bits/sym @%lld",
-                        st->val_loss, st->val_loss / log(2.0), (long long)st->val_step);
+        x = pane_printf(&p, 1, x, style_of(ROLE_VAL), "%.4f = %.3f bits/%s @%lld",
+                        st->val_loss, st->val_loss / log(2.0), words(d) ? "token" : "sym",
+                        (long long)st->val_step);
     else
         pane_text(&p, 1, x, "-", txt);
 
     char el[32];
     format_duration(st->elapsed, el, sizeof el);
     x = pane_printf(&p, 2, 1, txt, "%.0f", st->chars_per_sec);
-    x = pane_text(&p, 2, x, " chars/s  elapsed ", lab);
+    x = pane_text(&p, 2, x, words(d) ? " tokens/s  elapsed " : " chars/s  elapsed ", lab);
     x = pane_printf(&p, 2, x, txt, "%s", el);
     x = pane_text(&p, 2, x, "  lr ", lab);
     x = pane_printf(&p, 2, x, txt, "%.3g  ", st->lr);
@@ -168,7 +175,8 @@ static void loss_title(const Dash *d, char *buf, size_t cap)
     char win[32] = "all steps";
     if (w > 0)
         snprintf(win, sizeof win, "last %lld steps", (long long)w);
-    snprintf(buf, cap, "Loss (nats/symbol) %s%s", win, d->log_y ? ", log" : "");
+    snprintf(buf, cap, "Loss (nats/%s) %s%s", words(d) ? "token" : "symbol", win,
+             d->log_y ? ", log" : "");
 }
 
 static void loss_legend(const Dash *d, const Pane *p)
