@@ -4,13 +4,7 @@
 # for `rnntop sample`, a diverging learning rate, and bad sampling values.
 # Each case asserts the exit status and the message; tests/CASES.md lists
 # every case with the test that covers it. Inputs are generated here.
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_CONFIG_HOME="$tmp/xdg"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${top_srcdir:-.}/tests/cli_lib.sh"
 
 # expect NAME STATUS PATTERN CMD...: exit status, and PATTERN (a basic
 # regexp) in stderr; a crash (status above 128) is always a failure.

@@ -6,13 +6,7 @@
 # and status 2; SIGINT/SIGTERM save and exit 130/143; a full disk keeps
 # the previous file; kill -9 during saves never leaves an unreadable
 # last.ckpt. (NaN weights and the byte order: tests/test_checkpoint.)
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_CONFIG_HOME="$tmp/xdg"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${top_srcdir:-.}/tests/cli_lib.sh"
 
 awk 'BEGIN { srand(5); for (i = 0; i < 3000; i++) printf "%s", (rand() < 0.5 ? "the cat sat. " : "a dog ran! ") }' >"$tmp/c.txt"
 tiny="--corpus $tmp/c.txt --set model.hidden=16 --set model.layers=1 --set train.batch=4 --set train.seq_len=8"

@@ -4,14 +4,9 @@
 # (escaping included), the --temperature list, --seed reproducibility,
 # defaults from the checkpoint's config, the prime file, and exit status 2
 # with a message for bad values and unknown prime symbols.
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
-tmp=$(mktemp -d)
+. "${top_srcdir:-.}/tests/cli_lib.sh"
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-export XDG_CONFIG_HOME="$tmp/xdg"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # expect STATUS PATTERN CMD...: exit status and a message on stderr
 expect() {

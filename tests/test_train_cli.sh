@@ -2,13 +2,7 @@
 # test_train_cli: `rnntop train` and `rnntop bench` as a script uses them:
 # the done/bench lines, the metrics file, exit statuses and messages for bad
 # options, and validation loss below 2.5 nats on Tiny Shakespeare.
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_CONFIG_HOME="$tmp/xdg"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${top_srcdir:-.}/tests/cli_lib.sh"
 
 # expect STATUS PATTERN CMD...: exit status and a message on stderr
 expect() {

@@ -4,14 +4,8 @@
 # the list, spacing and line breaks are right), primes with known and
 # unknown words, eval --baseline (the n-gram line, losses per token), resume
 # from a word checkpoint, and configs/word.yaml.
-set -u
-RNNTOP=${RNNTOP:-./rnntop}
+. "${top_srcdir:-.}/tests/cli_lib.sh"
 top_srcdir=${top_srcdir:-.}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export XDG_CONFIG_HOME="$tmp/xdg"
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # expect STATUS PATTERN CMD...: exit status and a message on stdout or stderr
 expect() {
