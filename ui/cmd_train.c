@@ -14,25 +14,12 @@
 #include "blas.h"
 #include "checkpoint.h"
 #include "commands.h"
+#include "stopsig.h"
 #include "corpus.h"
 #include "trainer.h"
 
-static volatile sig_atomic_t stop_signal;
 
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-}
 
-static void catch_stop_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 /* The config of a run: the command line's, or when resuming the
  * checkpoint's own with the command line's --config, --corpus and --set on
@@ -236,7 +223,7 @@ static int final_checkpoint(const Options *o, const Trainer *tr, const Progress 
     if (fresh && checkpoint_save_last(tr, err))
         return -1;
     checkpoint_path(&tr->cfg, "last.ckpt", path, sizeof path);
-    if ((fresh && !o->quiet) || stop_signal)
+    if ((fresh && !o->quiet) || stopsig_caught())
         printf("checkpoint: step %lld saved to %s\n", (long long)tr->step, path);
     return 0;
 }
@@ -246,7 +233,7 @@ static int train_loop(const Options *o, Trainer *tr, Progress *pg, RnnError *err
 {
     const TrainConfig *tc = &tr->cfg.train;
     int64_t goal = o->steps > 0 ? tr->step + o->steps : 0;
-    while (!stop_signal && (!goal || tr->step < goal) &&
+    while (!stopsig_caught() && (!goal || tr->step < goal) &&
            (o->time_limit <= 0 || clock_seconds() - pg->start < o->time_limit)) {
         if (trainer_step(tr, err))
             return -1;
@@ -304,7 +291,7 @@ int cmd_train(const Options *o)
     pg.bar = !o->quiet && isatty(STDERR_FILENO);
     pg.start = pg.last_time = clock_seconds();
     pg.last_symbols = pg.start_symbols = tr.symbols_seen;  /* a resumed run counts from here */
-    catch_stop_signals();
+    stopsig_catch();
     int failed = train_loop(o, &tr, &pg, &err);
     if (failed)
         note_last_checkpoint(&tr, &pg, &err);
@@ -323,8 +310,9 @@ int cmd_train(const Options *o)
     corpus_free(&corpus);
     if (failed || save_failed)
         return report_error(&err);
-    if (stop_signal)
-        return 128 + stop_signal;
+    int sig = stopsig_caught();
+    if (sig)
+        return 128 + sig;
     return 0;
 }
 

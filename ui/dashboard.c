@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "stopsig.h"
 #include "activations.h"
 #include "checkpoint.h"
 #include "dashboard.h"
@@ -70,13 +71,7 @@ int dash_window_count(void)
 
 /* ---- terminal state and signals ----------------------------------------- */
 
-static volatile sig_atomic_t stop_signal;
 static int curses_on;
-
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-}
 
 /* The layout options: the help overlay sized to its text. */
 static LayoutOptions layout_options(void)
@@ -96,15 +91,6 @@ static void relayout(Dash *d)
     d->layout = layout_compute(LINES, COLS, &o);
 }
 
-static void catch_stop_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 /* Runs on every exit path, fatal ones included. */
 static void restore_terminal(void)
@@ -713,7 +699,7 @@ static int run_loop(Dash *d)
     double done_at = 0;
     int dirty = 1, action = KEEP_GOING;
     relayout(d);
-    while (action == KEEP_GOING && !stop_signal) {
+    while (action == KEEP_GOING && !stopsig_caught()) {
         wint_t ch;
         int rc = wget_wch(stdscr, &ch);
         if (rc != ERR) {
@@ -750,14 +736,14 @@ int cmd_dashboard(const Options *o)
         corpus_free(&corpus);
         return report_error(&err);
     }
-    catch_stop_signals();
+    stopsig_catch();
     int action = run_loop(&d);
     restore_terminal();
     /* a signal saves like headless training does, so no progress is lost */
-    int save = stop_signal ? checkpoint_enabled(&o->cfg) : action == QUIT_SAVE;
+    int save = stopsig_caught() ? checkpoint_enabled(&o->cfg) : action == QUIT_SAVE;
     if (save)
         fprintf(stderr, "rnntop: saving a checkpoint...\n");
-    else if (stop_signal)
+    else if (stopsig_caught())
         fprintf(stderr, "rnntop: stopped; checkpoints are off (train.checkpoint_every is 0), "
                         "nothing was saved\n");
     session_stop(d.session, save);
@@ -768,5 +754,6 @@ int cmd_dashboard(const Options *o)
     session_free(d.session);
     dash_free(&d);
     corpus_free(&corpus);
-    return stop_signal ? 128 + stop_signal : 0;
+    int sig = stopsig_caught();
+    return sig ? 128 + sig : 0;
 }
