@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "pgemm.h"
 #include "rng.h"
 
 #ifndef NET_PROF_GEMM
@@ -20,8 +21,10 @@
 
 typedef struct NET(LayerTensors) {
     REAL *Wx, *Wh, *bx, *bh;
-    const REAL *WhT;  /* optional [G*H x H] copy of Wh transposed, kept by the
-                       * caller; lets the backward pass use a plain GEMM */
+    /* Optional (float build only): Wh packed for the per-time-step products,
+     * forward (Wh) and backward (Wh transposed). The caller packs them from
+     * the current Wh before each pass; NULL means multiply Wh by BLAS. */
+    const PackedMatrix *Whp, *WhTp;
 } NET(LayerTensors);
 
 /* Pointers into one buffer laid out by model_offsets. */

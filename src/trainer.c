@@ -131,16 +131,25 @@ static void worker_free(Trainer *tr, TrainWorker *wk, int w)
     (void)tr;
 }
 
+static int alloc_packed(Trainer *tr)
+{
+    const ModelShape *s = &tr->model.shape;
+    int H = s->H, GH = model_gates(s->cell) * H;
+    for (int l = 0; l < s->L; l++)
+        if (pgemm_init(&tr->whp[l], H, GH) || pgemm_init(&tr->whtp[l], GH, H))
+            return -1;
+    return 0;
+}
+
 static int alloc_buffers(Trainer *tr, RnnError *err)
 {
     const ModelShape *s = &tr->model.shape;
     size_t sbh = (size_t)s->L * tr->B * s->H;
     tr->grads = calloc(tr->model.off.total, sizeof(float));
-    tr->WhT = malloc(sizeof(float) * (size_t)s->L * s->H * model_gates(s->cell) * s->H);
     tr->state_h = calloc(sbh, sizeof(float));
     tr->state_c = calloc(sbh, sizeof(float));
     tr->workers = calloc((size_t)tr->n_workers, sizeof(TrainWorker));
-    if (!tr->grads || !tr->WhT || !tr->state_h || !tr->state_c || !tr->workers ||
+    if (!tr->grads || alloc_packed(tr) || !tr->state_h || !tr->state_c || !tr->workers ||
         history_init(&tr->train_hist, 8192) || history_init(&tr->val_hist, 2048))
         return err_set(err, RNN_ERR_RUNTIME, "out of memory setting up training");
     for (int w = 0; w < tr->n_workers; w++)
@@ -190,12 +199,15 @@ void trainer_free(Trainer *tr)
     model_free(&tr->model);
     optim_free(&tr->opt);
     free(tr->grads);
-    free(tr->WhT);
+    for (int l = 0; l < MODEL_MAX_LAYERS; l++) {
+        pgemm_free(&tr->whp[l]);
+        pgemm_free(&tr->whtp[l]);
+    }
     free(tr->state_h);
     free(tr->state_c);
     history_free(&tr->train_hist);
     history_free(&tr->val_hist);
-    tr->grads = tr->WhT = tr->state_h = tr->state_c = NULL;
+    tr->grads = tr->state_h = tr->state_c = NULL;
 }
 
 /* ---- state slices ---------------------------------------------------------- */
@@ -243,18 +255,29 @@ static void maybe_wrap(Trainer *tr)
     memset(tr->state_c, 0, sizeof(float) * sbh);
 }
 
-/* Refresh the transposed recurrent weights the backward pass multiplies by. */
-static void transpose_recurrent(Trainer *tr)
+/* Pool job: pack the current recurrent weights for the per-time-step
+ * products (the optimizer changed them since the last pass); worker w packs
+ * matrices w, w + workers, ... of the 2L. */
+static void pack_job(void *arg, int w)
 {
+    Trainer *tr = arg;
     const ModelShape *s = &tr->model.shape;
-    int H = s->H, GH = model_gates(s->cell) * H;
-    for (int l = 0; l < s->L; l++) {
-        float *dst = tr->WhT + (size_t)l * H * GH;
-        const float *src = tr->p.layer[l].Wh;
-        for (int i = 0; i < H; i++)
-            for (int j = 0; j < GH; j++)
-                dst[(size_t)j * H + i] = src[(size_t)i * GH + j];
-        tr->p.layer[l].WhT = dst;
+    int GH = model_gates(s->cell) * s->H;
+    for (int k = w; k < 2 * s->L; k += tr->n_workers) {
+        int l = k / 2;
+        if (k % 2 == 0)
+            pgemm_pack(&tr->whp[l], tr->p.layer[l].Wh, GH);
+        else
+            pgemm_pack_transposed(&tr->whtp[l], tr->p.layer[l].Wh, GH);
+    }
+}
+
+static void pack_recurrent(Trainer *tr)
+{
+    pool_run(tr->pool, pack_job, tr);
+    for (int l = 0; l < tr->model.shape.L; l++) {
+        tr->p.layer[l].Whp = &tr->whp[l];
+        tr->p.layer[l].WhTp = &tr->whtp[l];
     }
 }
 
@@ -286,6 +309,8 @@ static void train_job(void *arg, int w)
 
 /* Worker job: add the other workers' gradients into worker 0's, each
  * worker summing its own slice of the parameters. */
+/* Worker job: sum the workers' gradients over this worker's slice into the
+ * trainer's buffer (worker 0's), and that slice's share of the norm. */
 static void reduce_job(void *arg, int w)
 {
     Trainer *tr = arg;
@@ -297,6 +322,17 @@ static void reduce_job(void *arg, int w)
         for (int i = 0; i < count; i++)
             dst[i] += src[i];
     }
+    tr->workers[w].sum_squares = optim_sum_squares(dst, (size_t)count);
+}
+
+/* Worker job: the optimizer's update of this worker's slice. */
+static void update_job(void *arg, int w)
+{
+    Trainer *tr = arg;
+    int first, count;
+    share((int)tr->model.off.total, tr->n_workers, w, &first, &count);
+    optim_update(&tr->opt, tr->model.params, tr->grads, tr->clip_factor, tr->lr,
+                 (size_t)first, (size_t)count);
 }
 
 double trainer_loss_limit(const Trainer *tr)
@@ -308,20 +344,20 @@ double trainer_loss_limit(const Trainer *tr)
 int trainer_step(Trainer *tr, RnnError *err)
 {
     int TB = tr->B * tr->T;
-    size_t n = tr->model.off.total;
     maybe_wrap(tr);
-    transpose_recurrent(tr);
+    pack_recurrent(tr);
     for (int w = 0; w < tr->n_workers; w++)
         rng_seed(&tr->workers[w].rng, rng_next(&tr->rng));
     pool_run(tr->pool, train_job, tr);
-    if (tr->n_workers > 1)
-        pool_run(tr->pool, reduce_job, tr);
-    double sum = 0;
-    for (int w = 0; w < tr->n_workers; w++)
+    pool_run(tr->pool, reduce_job, tr);
+    double sum = 0, sum_squares = 0;
+    for (int w = 0; w < tr->n_workers; w++) {
         sum += tr->workers[w].loss_sum;
+        sum_squares += tr->workers[w].sum_squares;
+    }
     tr->pos += tr->T;
     double loss = sum / TB;
-    double norm = optim_grad_norm(tr->grads, n);
+    double norm = sqrt(sum_squares);
     if (!isfinite(loss) || !isfinite(norm))
         return err_set(err, RNN_ERR_RUNTIME,
                        "training stopped at step %lld: the %s is %s (learning rate %g); "
@@ -339,9 +375,10 @@ int trainer_step(Trainer *tr, RnnError *err)
                        "checkpoint",
                        (long long)tr->step + 1, loss, trainer_loss_limit(tr), tr->diverging,
                        log((double)tr->model.shape.V), tr->lr);
-    optim_clip(tr->grads, n, norm, tr->cfg.train.grad_clip);
+    tr->clip_factor = optim_clip_factor(norm, tr->cfg.train.grad_clip);
     tr->lr = trainer_lr_at(&tr->cfg, tr->step);
-    optim_step(&tr->opt, tr->model.params, tr->grads, tr->lr);
+    optim_advance(&tr->opt);
+    pool_run(tr->pool, update_job, tr);
     tr->step++;
     tr->symbols_seen += TB;
     tr->last_loss = loss;
@@ -383,6 +420,7 @@ double trainer_evaluate(Trainer *tr)
 {
     if (tr->eval_B <= 0)
         return NAN;
+    pack_recurrent(tr);
     pool_run(tr->pool, eval_job, tr);
     double sum = 0;
     int64_t count = 0;

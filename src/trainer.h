@@ -54,6 +54,7 @@ typedef struct TrainWorker {
     Rng rng;                 /* dropout, reseeded every step */
     double loss_sum;         /* summed cross-entropy of the last job */
     int64_t count;           /* targets in it */
+    double sum_squares;      /* this worker's slice of the gradient norm */
 } TrainWorker;
 
 typedef struct Trainer {
@@ -63,7 +64,9 @@ typedef struct Trainer {
     float *grads;            /* model.off.total floats, the reduced gradient */
     Optimizer opt;
     net_Tensors p;
-    float *WhT;              /* transposed recurrent weights, refreshed each step */
+    PackedMatrix whp[MODEL_MAX_LAYERS];   /* Wh packed for the per-step products, */
+    PackedMatrix whtp[MODEL_MAX_LAYERS];  /* and Wh transposed; refreshed before
+                                           * every pass over the current weights */
     int B, T;
     int eval_B;              /* validation streams (0: no validation) */
     int64_t stream_len;      /* training symbols per stream */
@@ -76,6 +79,7 @@ typedef struct Trainer {
     int64_t step;            /* steps done */
     int64_t symbols_seen;
     double lr;
+    float clip_factor;       /* of the current step, read by the update job */
     double last_loss, last_grad_norm;
     int diverging;           /* consecutive steps with a loss above trainer_loss_limit */
     double last_val, best_val;         /* NAN until evaluated */

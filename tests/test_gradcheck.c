@@ -130,12 +130,14 @@ static void check_case(const Case *cs)
         net_bind(&pb.s, gf, &tg);
         CHECK(net_work_init(&wf, &pb.s, B, T, 0, &err) == 0, "%s", err.msg);
         int GH = model_gates(cs->cell) * H;
-        float *wht = malloc(sizeof(float) * (size_t)cs->L * GH * H);
-        for (int l = 0; l < cs->L; l++) {  /* the trainer's transposed copy path */
-            for (int i = 0; i < H; i++)
-                for (int j = 0; j < GH; j++)
-                    wht[(size_t)l * GH * H + (size_t)j * H + i] = tp.layer[l].Wh[i * GH + j];
-            tp.layer[l].WhT = wht + (size_t)l * GH * H;
+        PackedMatrix whp[MODEL_MAX_LAYERS], whtp[MODEL_MAX_LAYERS];
+        for (int l = 0; l < cs->L; l++) {  /* the trainer's packed-weights path */
+            CHECK(pgemm_init(&whp[l], H, GH) == 0 && pgemm_init(&whtp[l], GH, H) == 0,
+                  "pgemm_init");
+            pgemm_pack(&whp[l], tp.layer[l].Wh, GH);
+            pgemm_pack_transposed(&whtp[l], tp.layer[l].Wh, GH);
+            tp.layer[l].Whp = &whp[l];
+            tp.layer[l].WhTp = &whtp[l];
         }
         double lf = net_forward(&tp, &wf, T, pb.x, pb.y, shf, scf, NULL) / (T * B);
         net_backward(&tp, &tg, &wf, T, pb.x, pb.y, 1.0 / (T * B));
@@ -145,7 +147,9 @@ static void check_case(const Case *cs)
             maxdiff = fmax(maxdiff, fabs(gf[i] - grads[i]));
         CHECK(maxdiff < 1e-5, "float gradients differ from double by %.3g", maxdiff);
         net_work_free(&wf);
-        free(pf), free(gf), free(shf), free(scf), free(wht);
+        free(pf), free(gf), free(shf), free(scf);
+        for (int l = 0; l < cs->L; l++)
+            pgemm_free(&whp[l]), pgemm_free(&whtp[l]);
     }
     netd_work_free(&w);
     free(params), free(grads), free(pb.h0), free(pb.c0);

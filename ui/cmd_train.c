@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "stopsig.h"
 #include "corpus.h"
+#include "pgemm.h"
 #include "trainer.h"
 
 
@@ -328,6 +329,8 @@ int cmd_bench(const Options *o)
     if (setup(o, &corpus, &tr, &err))
         return report_error(&err);
     print_banner(&tr, threads, stdout);
+    printf("recurrent products: weights packed once per step, %s kernel\n",
+           pgemm_kernel_name());
     int64_t steps = o->steps > 0 ? o->steps : 20, warmup = 3;
     int rc = 0;
     for (int64_t i = 0; i < warmup && !rc; i++)
