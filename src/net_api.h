@@ -21,9 +21,9 @@
 
 typedef struct NET(LayerTensors) {
     REAL *Wx, *Wh, *bx, *bh;
-    /* Optional (float build only): Wh packed for the per-time-step products,
-     * forward (Wh) and backward (Wh transposed). The caller packs them from
-     * the current Wh before each pass; NULL means multiply Wh by BLAS. */
+    /* Optional (float build only): Wh packed for the per-time-step
+     * products, forward (Wh) and backward (Wh transposed). The caller packs
+     * them from the current Wh before each pass; NULL means BLAS on Wh. */
     const PackedMatrix *Whp, *WhTp;
 } NET(LayerTensors);
 

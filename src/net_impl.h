@@ -53,15 +53,17 @@ static void NET(gemm_raw)(int ta, int tb, int M, int N, int K, const REAL *A, in
          M, N, K, (REAL)1, A, lda, B, ldb, beta, C, ldc);
 }
 
-/* C[MxN] = A[MxK] * W + beta*C for one time step, A and C dense: through
- * the packed copy of W when the caller made one (float only), else BLAS. */
-static void NET(recurrent_gemm)(NET(Work) *w, const PackedMatrix *packed, int M, int N, int K,
-                                const REAL *A, const REAL *W, REAL beta, REAL *C)
+/* C[MxN] = A[MxK] * op(W) + beta*C, op transposing W when tb is set:
+ * through the caller's packed copy of op(W) when there is one (float only;
+ * see pgemm.h), else BLAS. */
+static void NET(gemm_packed)(NET(Work) *w, const PackedMatrix *packed, int tb, int M, int N,
+                             int K, const REAL *A, int lda, const REAL *W, int ldw, REAL beta,
+                             REAL *C, int ldc)
 {
 #if !REAL_IS_DOUBLE
     if (packed) {
         double t0 = w->profile ? NET(now)() : 0;
-        pgemm_mul(packed, M, A, K, beta, C, N);
+        pgemm_mul(packed, M, A, lda, beta, C, ldc);
         if (w->profile)
             w->prof[NET_PROF_GEMM] += NET(now)() - t0;
         return;
@@ -69,7 +71,7 @@ static void NET(recurrent_gemm)(NET(Work) *w, const PackedMatrix *packed, int M,
 #else
     (void)packed;
 #endif
-    NET(gemm)(w, 0, 0, M, N, K, A, K, W, N, beta, C, N);
+    NET(gemm)(w, 0, tb, M, N, K, A, lda, W, ldw, beta, C, ldc);
 }
 
 #if REAL_IS_DOUBLE
@@ -338,9 +340,9 @@ static void NET(layer_forward)(const NET(Tensors) *p, NET(Work) *w, int l, int T
         REAL *g = w->gates[l] + (size_t)t * B * GH;
         REAL *hprev = w->h[l] + (size_t)t * B * H, *h = hprev + (size_t)B * H;
         if (s->cell == CELL_GRU)
-            NET(recurrent_gemm)(w, lt->Whp, B, GH, H, hprev, lt->Wh, 0, w->hp);
+            NET(gemm_packed)(w, lt->Whp, 0, B, GH, H, hprev, H, lt->Wh, GH, 0, w->hp, GH);
         else
-            NET(recurrent_gemm)(w, lt->Whp, B, GH, H, hprev, lt->Wh, 1, g);
+            NET(gemm_packed)(w, lt->Whp, 0, B, GH, H, hprev, H, lt->Wh, GH, 1, g, GH);
         double t0 = w->profile ? NET(now)() : 0;
         if (s->cell == CELL_GRU) {
             NET(gru_cell)(g, w->hp, lt->bh, w->hn[l] + (size_t)t * B * H, hprev, h, B, H);
@@ -550,10 +552,7 @@ static void NET(layer_backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work
         if (t == 0)
             break;  /* the gradient into the carried-in state is not needed */
         const REAL *dg = w->dgh + (size_t)t * B * GH;
-        if (lt->WhTp)
-            NET(recurrent_gemm)(w, lt->WhTp, B, H, GH, dg, NULL, 0, w->dh);
-        else
-            NET(gemm)(w, 0, 1, B, H, GH, dg, GH, lt->Wh, GH, 0, w->dh, H);
+        NET(gemm_packed)(w, lt->WhTp, 1, B, H, GH, dg, GH, lt->Wh, GH, 0, w->dh, H);
         if (s->cell == CELL_GRU)
             for (size_t k = 0; k < BH; k++)
                 w->dh[k] += w->dtmp[k];

@@ -131,12 +131,23 @@ static void worker_free(Trainer *tr, TrainWorker *wk, int w)
     (void)tr;
 }
 
+/* The packed copies the passes use: Wh and Wh^T for the per-time-step
+ * products. (Packing Wx^T and Wy^T for the input-gradient products was
+ * tried: OpenBLAS is as fast on those tall products.) */
+static int add_packed(Trainer *tr, PackKind kind, int layer, int K, int N)
+{
+    PackedWeight *pw = &tr->packed[tr->n_packed++];
+    pw->kind = kind;
+    pw->layer = layer;
+    return pgemm_init(&pw->m, K, N);
+}
+
 static int alloc_packed(Trainer *tr)
 {
     const ModelShape *s = &tr->model.shape;
     int H = s->H, GH = model_gates(s->cell) * H;
     for (int l = 0; l < s->L; l++)
-        if (pgemm_init(&tr->whp[l], H, GH) || pgemm_init(&tr->whtp[l], GH, H))
+        if (add_packed(tr, PACK_WH, l, H, GH) || add_packed(tr, PACK_WH_T, l, GH, H))
             return -1;
     return 0;
 }
@@ -199,10 +210,9 @@ void trainer_free(Trainer *tr)
     model_free(&tr->model);
     optim_free(&tr->opt);
     free(tr->grads);
-    for (int l = 0; l < MODEL_MAX_LAYERS; l++) {
-        pgemm_free(&tr->whp[l]);
-        pgemm_free(&tr->whtp[l]);
-    }
+    for (int k = 0; k < tr->n_packed; k++)
+        pgemm_free(&tr->packed[k].m);
+    tr->n_packed = 0;
     free(tr->state_h);
     free(tr->state_c);
     history_free(&tr->train_hist);
@@ -255,29 +265,36 @@ static void maybe_wrap(Trainer *tr)
     memset(tr->state_c, 0, sizeof(float) * sbh);
 }
 
-/* Pool job: pack the current recurrent weights for the per-time-step
- * products (the optimizer changed them since the last pass); worker w packs
- * matrices w, w + workers, ... of the 2L. */
-static void pack_job(void *arg, int w)
+static void pack_one(Trainer *tr, PackedWeight *pw)
 {
-    Trainer *tr = arg;
-    const ModelShape *s = &tr->model.shape;
-    int GH = model_gates(s->cell) * s->H;
-    for (int k = w; k < 2 * s->L; k += tr->n_workers) {
-        int l = k / 2;
-        if (k % 2 == 0)
-            pgemm_pack(&tr->whp[l], tr->p.layer[l].Wh, GH);
-        else
-            pgemm_pack_transposed(&tr->whtp[l], tr->p.layer[l].Wh, GH);
+    const net_LayerTensors *lt = &tr->p.layer[pw->layer];
+    int GH = model_gates(tr->model.shape.cell) * tr->model.shape.H;
+    switch (pw->kind) {
+    case PACK_WH: pgemm_pack(&pw->m, lt->Wh, GH); break;
+    case PACK_WH_T: pgemm_pack_transposed(&pw->m, lt->Wh, GH); break;
     }
 }
 
-static void pack_recurrent(Trainer *tr)
+/* Pool job: worker w packs matrices w, w + workers, ... */
+static void pack_job(void *arg, int w)
+{
+    Trainer *tr = arg;
+    for (int k = w; k < tr->n_packed; k += tr->n_workers)
+        pack_one(tr, &tr->packed[k]);
+}
+
+/* Pack the current weights (the optimizer changed them since the last
+ * pass) and point the passes at the packed copies. */
+static void pack_weights(Trainer *tr)
 {
     pool_run(tr->pool, pack_job, tr);
-    for (int l = 0; l < tr->model.shape.L; l++) {
-        tr->p.layer[l].Whp = &tr->whp[l];
-        tr->p.layer[l].WhTp = &tr->whtp[l];
+    for (int k = 0; k < tr->n_packed; k++) {
+        PackedWeight *pw = &tr->packed[k];
+        net_LayerTensors *lt = &tr->p.layer[pw->layer];
+        switch (pw->kind) {
+        case PACK_WH: lt->Whp = &pw->m; break;
+        case PACK_WH_T: lt->WhTp = &pw->m; break;
+        }
     }
 }
 
@@ -345,7 +362,7 @@ int trainer_step(Trainer *tr, RnnError *err)
 {
     int TB = tr->B * tr->T;
     maybe_wrap(tr);
-    pack_recurrent(tr);
+    pack_weights(tr);
     for (int w = 0; w < tr->n_workers; w++)
         rng_seed(&tr->workers[w].rng, rng_next(&tr->rng));
     pool_run(tr->pool, train_job, tr);
@@ -420,7 +437,7 @@ double trainer_evaluate(Trainer *tr)
 {
     if (tr->eval_B <= 0)
         return NAN;
-    pack_recurrent(tr);
+    pack_weights(tr);
     pool_run(tr->pool, eval_job, tr);
     double sum = 0;
     int64_t count = 0;

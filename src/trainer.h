@@ -44,6 +44,16 @@ void history_add(History *h, int64_t step, double value);
  * [eval_b0, eval_b0 + eval_B) of validation, with its own activations,
  * gradients and state, so each core runs single-threaded GEMMs on its own
  * part instead of two threads sharing every small GEMM. */
+/* A layer's recurrent matrix packed for the per-time-step products (see
+ * pgemm.h): Wh for the forward pass, Wh^T for the backward one. */
+typedef enum { PACK_WH, PACK_WH_T } PackKind;
+
+typedef struct PackedWeight {
+    PackedMatrix m;
+    PackKind kind;
+    int layer;
+} PackedWeight;
+
 typedef struct TrainWorker {
     int b0, B, eval_b0, eval_B;
     net_Work work, eval_work;
@@ -64,9 +74,8 @@ typedef struct Trainer {
     float *grads;            /* model.off.total floats, the reduced gradient */
     Optimizer opt;
     net_Tensors p;
-    PackedMatrix whp[MODEL_MAX_LAYERS];   /* Wh packed for the per-step products, */
-    PackedMatrix whtp[MODEL_MAX_LAYERS];  /* and Wh transposed; refreshed before
-                                           * every pass over the current weights */
+    PackedWeight packed[2 * MODEL_MAX_LAYERS];  /* refreshed before every */
+    int n_packed;                               /* pass over new weights */
     int B, T;
     int eval_B;              /* validation streams (0: no validation) */
     int64_t stream_len;      /* training symbols per stream */
