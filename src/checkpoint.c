@@ -178,6 +178,7 @@ static const CfField CONF_FIELDS[] = {
     CF("model.layers", CF_I64, model.layers),
     CF("model.embedding", CF_I64, model.embedding),
     CF("model.dropout", CF_F64, model.dropout),
+    CF("model.output_dropout", CF_F64, model.output_dropout),
     CF("train.seq_len", CF_I64, train.seq_len),
     CF("train.batch", CF_I64, train.batch),
     CF("train.optimizer", CF_I64, train.optimizer),

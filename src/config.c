@@ -61,6 +61,7 @@ static const Key KEYS[] = {
     KEY_INT("model.layers", model.layers, 1, MODEL_MAX_LAYERS),
     KEY_INT("model.embedding", model.embedding, 0, 8192),
     KEY_DBL("model.dropout", model.dropout, 0, 1, 0, 1),
+    KEY_DBL("model.output_dropout", model.output_dropout, 0, 1, 0, 1),
     KEY_INT("train.seq_len", train.seq_len, 1, 100000),
     KEY_INT("train.batch", train.batch, 1, 100000),
     KEY_ENUM("train.optimizer", train.optimizer, OPTIMIZER_NAMES),

@@ -38,6 +38,7 @@ typedef struct ModelConfig {
     int layers;     /* model.layers: 1..MODEL_MAX_LAYERS */
     int embedding;  /* model.embedding: 0 = one-hot, else 1..8192 */
     double dropout; /* model.dropout: [0, 1) between layers */
+    double output_dropout; /* model.output_dropout: [0, 1) before the output layer */
 } ModelConfig;
 
 typedef struct TrainConfig {

@@ -41,13 +41,15 @@ typedef struct NET(Tensors) {
 typedef struct NET(Work) {
     ModelShape s;
     int B, T, GH;
-    double dropout;
+    double dropout;                  /* between layers (0 with one layer) */
+    double out_dropout;              /* on the top layer's output, before Wy */
     REAL *in[MODEL_MAX_LAYERS];     /* [T*B x X_l] layer input (NULL: one-hot) */
     REAL *gates[MODEL_MAX_LAYERS];  /* [T*B x GH] activated gates */
     REAL *hn[MODEL_MAX_LAYERS];     /* gru: [T*B x H] h Wh_n + bh_n */
     REAL *h[MODEL_MAX_LAYERS];      /* [(T+1)*B x H] */
     REAL *c[MODEL_MAX_LAYERS];      /* lstm: [(T+1)*B x H] */
     REAL *mask[MODEL_MAX_LAYERS];   /* dropout: [T*B x H] 0 or 1/(1-p) */
+    REAL *top, *top_mask;            /* out_dropout: [T*B x H] masked top output, mask */
     REAL *hp;                        /* [B x GH] recurrent product (gru) */
     REAL *logits;                    /* [T*B x V] */
     REAL *probs;                     /* [T*B x V], then d loss / d logits */
@@ -62,8 +64,11 @@ typedef struct NET(Work) {
 /* Point t at the tensors of a buffer laid out for shape s. */
 void NET(bind)(const ModelShape *s, REAL *base, NET(Tensors) *t);
 
+/* dropout applies to the input of every layer above the first,
+ * out_dropout to the top layer's output before the output layer; both are
+ * used only by a forward pass given a dropout_rng. */
 int NET(work_init)(NET(Work) *w, const ModelShape *s, int B, int T, double dropout,
-                   RnnError *err);
+                   double out_dropout, RnnError *err);
 void NET(work_free)(NET(Work) *w);
 
 /* Forward over T (<= w->T) steps of B streams. x[t*B + b] are input ids;

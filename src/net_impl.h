@@ -211,6 +211,10 @@ static size_t NET(work_layout)(NET(Work) *w, REAL *carve)
         if (l > 0 && w->dropout > 0)
             TAKE(w->mask[l], TB * H);
     }
+    if (w->out_dropout > 0) {
+        TAKE(w->top, TB * H);
+        TAKE(w->top_mask, TB * H);
+    }
     TAKE(w->hp, B * GH);
     TAKE(w->logits, TB * (size_t)s->V);
     TAKE(w->probs, TB * (size_t)s->V);
@@ -227,7 +231,7 @@ static size_t NET(work_layout)(NET(Work) *w, REAL *carve)
 }
 
 int NET(work_init)(NET(Work) *w, const ModelShape *s, int B, int T, double dropout,
-                   RnnError *err)
+                   double out_dropout, RnnError *err)
 {
     memset(w, 0, sizeof *w);
     w->s = *s;
@@ -235,6 +239,7 @@ int NET(work_init)(NET(Work) *w, const ModelShape *s, int B, int T, double dropo
     w->T = T;
     w->GH = model_gates(s->cell) * s->H;
     w->dropout = s->L > 1 ? dropout : 0.0;
+    w->out_dropout = out_dropout;
     size_t n = NET(work_layout)(w, NULL);
     w->block = calloc(n, sizeof(REAL));
     if (!w->block)
@@ -357,6 +362,22 @@ static void NET(layer_forward)(const NET(Tensors) *p, NET(Work) *w, int l, int T
     }
 }
 
+/* dst = src * mask over n values, with a new inverted-dropout mask (0 with
+ * probability p, else 1/(1-p)) drawn from rng; without rng the mask is all
+ * ones (evaluation needs no scaling). */
+static void NET(dropout_mask)(const REAL *src, REAL *dst, REAL *mask, size_t n, double p,
+                              Rng *rng)
+{
+    REAL keep = (REAL)(1.0 / (1.0 - p));
+    for (size_t k = 0; k < n; k++) {
+        REAL m = 1;
+        if (rng)
+            m = rng_uniformf(rng) < (float)p ? 0 : keep;
+        mask[k] = m;
+        dst[k] = src[k] * m;
+    }
+}
+
 /* Inputs of layer l: embedding rows for layer 0, the masked output of the
  * layer below otherwise (without dropout w->in[l] already aliases it). */
 static void NET(layer_input)(const NET(Tensors) *p, NET(Work) *w, int l, int T,
@@ -373,16 +394,19 @@ static void NET(layer_input)(const NET(Tensors) *p, NET(Work) *w, int l, int T,
     if (w->dropout <= 0)
         return;
     const REAL *below = w->h[l - 1] + (size_t)w->B * s->H;
-    REAL keep = (REAL)(1.0 / (1.0 - w->dropout));
-    for (size_t k = 0; k < TB * s->H; k++) {
-        REAL m = keep;
-        if (rng)
-            m = rng_uniformf(rng) < (float)w->dropout ? 0 : keep;
-        else
-            m = 1;  /* evaluation: no dropout, inverted scaling needs none */
-        w->mask[l][k] = m;
-        w->in[l][k] = below[k] * m;
-    }
+    NET(dropout_mask)(below, w->in[l], w->mask[l], TB * s->H, w->dropout, rng);
+}
+
+/* The top layer's output as the output layer reads it: masked into w->top
+ * with out_dropout, else in place. */
+static const REAL *NET(top_output)(NET(Work) *w, int T, Rng *rng)
+{
+    size_t H = (size_t)w->s.H;
+    const REAL *top = w->h[w->s.L - 1] + (size_t)w->B * H;
+    if (w->out_dropout <= 0)
+        return top;
+    NET(dropout_mask)(top, w->top, w->top_mask, (size_t)T * w->B * H, w->out_dropout, rng);
+    return w->top;
 }
 
 /* Softmax of each row of logits into probs; returns summed -log p(y). */
@@ -440,7 +464,7 @@ double NET(forward)(const NET(Tensors) *p, NET(Work) *w, int T, const int32_t *x
         NET(layer_input)(p, w, l, T, x, dropout_rng);
         NET(layer_forward)(p, w, l, T, x);
     }
-    const REAL *top = w->h[s->L - 1] + (size_t)w->B * H;
+    const REAL *top = NET(top_output)(w, T, dropout_rng);
     NET(gemm)(w, 0, 0, TB, V, H, top, H, p->Wy, V, 0, w->logits, V);
     for (int r = 0; r < TB; r++)
         for (int v = 0; v < V; v++)
@@ -590,10 +614,13 @@ void NET(backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work) *w, int T,
     }
     if (w->profile)
         w->prof[NET_PROF_SOFTMAX] += NET(now)() - t0;
-    const REAL *top = w->h[s->L - 1] + (size_t)w->B * H;
+    const REAL *top = w->out_dropout > 0 ? w->top : w->h[s->L - 1] + (size_t)w->B * H;
     NET(gemm)(w, 1, 0, H, V, TB, top, H, dlogits, V, 1, g->Wy, V);
     NET(colsum_add)(dlogits, TB, V, g->by);
     NET(gemm)(w, 0, 1, TB, H, V, dlogits, V, p->Wy, V, 0, w->dout, H);
+    if (w->out_dropout > 0)
+        for (size_t k = 0; k < (size_t)TB * H; k++)
+            w->dout[k] *= w->top_mask[k];
     for (int l = s->L - 1; l >= 0; l--) {
         NET(layer_backward)(p, g, w, l, T, x);
         if (l > 0) {

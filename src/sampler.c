@@ -158,7 +158,7 @@ int sampler_init(Sampler *s, const Model *m, const Vocab *v, const SampleParams 
     if (m->shape.V != v->size || v->size < 1)
         return err_set(err, RNN_ERR_INPUT, "the model has %d outputs but the vocabulary %d "
                        "symbols", m->shape.V, v->size);
-    if (net_work_init(&s->work, &m->shape, 1, SAMPLER_CHUNK, 0.0, err))
+    if (net_work_init(&s->work, &m->shape, 1, SAMPLER_CHUNK, 0.0, 0.0, err))
         return -1;
     size_t V = (size_t)v->size, LH = (size_t)m->shape.L * m->shape.H;
     s->model = m;

@@ -111,9 +111,10 @@ static int worker_init(Trainer *tr, TrainWorker *wk, int w, RnnError *err)
     if (!wk->grads || !wk->x || !wk->y || !wk->state_h || !wk->state_c)
         return err_set(err, RNN_ERR_RUNTIME, "out of memory setting up worker %d", w);
     net_bind(s, wk->grads, &wk->g);
-    if (wk->B > 0 && net_work_init(&wk->work, s, wk->B, tr->T, tr->cfg.model.dropout, err))
+    if (wk->B > 0 && net_work_init(&wk->work, s, wk->B, tr->T, tr->cfg.model.dropout,
+                                      tr->cfg.model.output_dropout, err))
         return -1;
-    if (wk->eval_B > 0 && net_work_init(&wk->eval_work, s, wk->eval_B, tr->T, 0, err))
+    if (wk->eval_B > 0 && net_work_init(&wk->eval_work, s, wk->eval_B, tr->T, 0, 0, err))
         return -1;
     return 0;
 }

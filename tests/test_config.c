@@ -39,7 +39,8 @@ static int config_equal(const Config *a, const Config *b)
            ca->val_fraction == cb->val_fraction && ca->lowercase == cb->lowercase &&
            ca->min_count == cb->min_count && ma->cell == mb->cell && ma->hidden == mb->hidden &&
            ma->layers == mb->layers && ma->embedding == mb->embedding &&
-           ma->dropout == mb->dropout && ta->seq_len == tb->seq_len && ta->batch == tb->batch &&
+           ma->dropout == mb->dropout && ma->output_dropout == mb->output_dropout &&
+           ta->seq_len == tb->seq_len && ta->batch == tb->batch &&
            ta->optimizer == tb->optimizer && ta->learning_rate == tb->learning_rate &&
            ta->lr_decay == tb->lr_decay && ta->lr_decay_every == tb->lr_decay_every &&
            ta->grad_clip == tb->grad_clip && ta->eval_every == tb->eval_every &&
@@ -63,7 +64,7 @@ static void config_other(Config *c)
     c->corpus.val_fraction = 0.05;
     c->corpus.lowercase = 1;
     c->corpus.min_count = 3;
-    c->model = (ModelConfig){CELL_GRU, 300, 3, 16, 0.25};
+    c->model = (ModelConfig){CELL_GRU, 300, 3, 16, 0.25, 0.1 + 0.05};
     TrainConfig *t = &c->train;
     t->seq_len = 100;
     t->batch = 7;
@@ -412,6 +413,8 @@ static void test_value_errors(void)
     expect_error_at("model:\n  hidden:\n    a: 1\n", 3, 5, "got a mapping");
     expect_value_error("model", "dropout", "1.0", "expected a finite number in [0, 1), got '1.0'");
     expect_value_error("model", "dropout", ".nan", finite);
+    expect_value_error("model", "output_dropout", "1", "expected a finite number in [0, 1), got '1'");
+    expect_value_error("model", "output_dropout", "-0.1", "got '-0.1'");
     expect_value_error("train", "learning_rate", "0", "in (0, 10]");
     expect_value_error("train", "learning_rate", ".inf", finite);
     expect_value_error("train", "learning_rate", "-.inf", finite);
@@ -475,7 +478,7 @@ static void test_every_key_type(void)
 {
     char keys[64][64];
     int n = list_keys(keys, 64);
-    CHECK(n == 34, "%d keys listed", n);
+    CHECK(n == 35, "%d keys listed", n);
     const char *always_bad[] = {"[1, 2]", "{a: 1}", "[]"};
     const char *bad_unless_text[] = {
         "\"text\"", "text", "-1", ".nan", "1e999", "99999999999999999999999", "1.5x", "0x10"};

@@ -1,8 +1,9 @@
 /* test_gradcheck: every parameter's analytic gradient against central
  * finite differences, in double precision, for rnn, gru and lstm cells with
- * 1 and 2 layers, one-hot and embedded input, with and without dropout, the
- * loss through the softmax and clipping off. Then the float build of the
- * same code against the double one. */
+ * 1 and 2 layers, one-hot and embedded input, with and without dropout
+ * (between layers and on the top layer's output), the loss through the
+ * softmax and clipping off. Then the float build of the same code against
+ * the double one. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ enum { B = 3, T = 4, V = 7, H = 5 };
 typedef struct Case {
     CellType cell;
     int L, E;
-    double dropout;
+    double dropout, out_dropout;
 } Case;
 
 typedef struct Problem {
@@ -25,7 +26,7 @@ typedef struct Problem {
     ModelOffsets off;
     int32_t x[T * B], y[T * B];
     double *h0, *c0;   /* initial state [L x B x H] */
-    double dropout;
+    int dropout;       /* any dropout: forward passes draw one fixed mask */
 } Problem;
 
 static double loss_of(const Problem *pb, netd_Work *w, double *params)
@@ -38,7 +39,7 @@ static double loss_of(const Problem *pb, netd_Work *w, double *params)
     memcpy(sc, pb->c0, sizeof(double) * n);
     Rng r;
     rng_seed(&r, 99);  /* the same dropout mask on every call */
-    double loss = netd_forward(&p, w, T, pb->x, pb->y, sh, sc, pb->dropout > 0 ? &r : NULL);
+    double loss = netd_forward(&p, w, T, pb->x, pb->y, sh, sc, pb->dropout ? &r : NULL);
     free(sh);
     free(sc);
     return loss / (T * B);
@@ -67,7 +68,7 @@ static void check_case(const Case *cs)
 {
     Problem pb = {0};
     pb.s = (ModelShape){cs->cell, V, cs->E, H, cs->L};
-    pb.dropout = cs->dropout;
+    pb.dropout = cs->dropout > 0 || cs->out_dropout > 0;
     model_offsets(&pb.s, &pb.off);
     size_t n = pb.off.total, ns = (size_t)cs->L * B * H;
     Rng r;
@@ -87,7 +88,7 @@ static void check_case(const Case *cs)
     }
     netd_Work w;
     RnnError err;
-    CHECK(netd_work_init(&w, &pb.s, B, T, cs->dropout, &err) == 0, "%s", err.msg);
+    CHECK(netd_work_init(&w, &pb.s, B, T, cs->dropout, cs->out_dropout, &err) == 0, "%s", err.msg);
     /* analytic */
     netd_Tensors p, g;
     netd_bind(&pb.s, params, &p);
@@ -111,13 +112,16 @@ static void check_case(const Case *cs)
     }
     char where[64] = "";
     const char *name = tensor_of(&pb.off, &pb.s, worst_i, where);
-    fprintf(stderr, "  %s L=%d E=%d dropout=%.1f: %zu params, worst relative error %.2e (%s)\n",
-            config_cell_name(cs->cell), cs->L, cs->E, cs->dropout, n, worst, name);
+    fprintf(stderr,
+            "  %s L=%d E=%d dropout=%.1f output_dropout=%.1f: %zu params, worst relative error "
+            "%.2e (%s)\n",
+            config_cell_name(cs->cell), cs->L, cs->E, cs->dropout, cs->out_dropout, n, worst,
+            name);
     CHECK(worst < 1e-5, "%s L=%d E=%d: gradient of %s off by %.3g", config_cell_name(cs->cell),
           cs->L, cs->E, name, worst);
 
     /* float build of the same pass, from the same numbers */
-    if (cs->dropout == 0) {
+    if (!pb.dropout) {
         float *pf = malloc(sizeof(float) * n), *gf = calloc(n, sizeof(float));
         float *shf = malloc(sizeof(float) * ns), *scf = malloc(sizeof(float) * ns);
         for (size_t i = 0; i < n; i++)
@@ -128,7 +132,7 @@ static void check_case(const Case *cs)
         net_Tensors tp, tg;
         net_bind(&pb.s, pf, &tp);
         net_bind(&pb.s, gf, &tg);
-        CHECK(net_work_init(&wf, &pb.s, B, T, 0, &err) == 0, "%s", err.msg);
+        CHECK(net_work_init(&wf, &pb.s, B, T, 0, 0, &err) == 0, "%s", err.msg);
         int GH = model_gates(cs->cell) * H;
         PackedMatrix whp[MODEL_MAX_LAYERS], whtp[MODEL_MAX_LAYERS];
         for (int l = 0; l < cs->L; l++) {  /* the trainer's packed-weights path */
@@ -161,12 +165,15 @@ int main(void)
     for (int c = 0; c < 3; c++)
         for (int L = 1; L <= 2; L++)
             for (int E = 0; E <= 4; E += 4) {
-                Case cs = {cells[c], L, E, 0.0};
+                Case cs = {cells[c], L, E, 0.0, 0.0};
                 check_case(&cs);
             }
     for (int c = 0; c < 3; c++) {
-        Case cs = {cells[c], 2, 3, 0.4};
-        check_case(&cs);
+        Case between = {cells[c], 2, 3, 0.4, 0.0}, both = {cells[c], 2, 0, 0.3, 0.5};
+        Case top_only = {cells[c], 1, 0, 0.0, 0.5};
+        check_case(&between);
+        check_case(&both);
+        check_case(&top_only);
     }
     return check_report("test_gradcheck");
 }

@@ -309,7 +309,7 @@ static void test_chunked_prime(const Model *m, const Vocab *v)
     float *h = calloc((size_t)L * H, sizeof(float)), *c = calloc((size_t)L * H, sizeof(float));
     net_Work w;
     net_Tensors t;
-    net_work_init(&w, &m->shape, 1, 1, 0, &err);
+    net_work_init(&w, &m->shape, 1, 1, 0, 0, &err);
     net_bind(&m->shape, m->params, &t);
     for (int i = 0; i < 299; i++) {
         int32_t id = vocab_find(v, (unsigned char)prime[i]);

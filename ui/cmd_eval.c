@@ -55,7 +55,7 @@ static int eval_init(Eval *e, Model *m, const Corpus *c, const Config *cfg, RnnE
     memset(e, 0, sizeof *e);
     e->T = cfg->train.seq_len;
     e->B = (int)(vb < 1 ? 1 : vb > cfg->train.batch ? cfg->train.batch : vb);
-    if (net_work_init(&e->work, s, e->B, e->T, 0, err))
+    if (net_work_init(&e->work, s, e->B, e->T, 0, 0, err))
         return -1;
     size_t lbh = (size_t)s->L * e->B * s->H, tb = (size_t)e->T * e->B;
     e->h = calloc(lbh, sizeof(float));
