@@ -254,14 +254,19 @@ double trainer_epoch(const Trainer *tr)
     return (double)tr->symbols_seen / (double)tr->corpus->n_train;
 }
 
-/* At the end of the streams every stream wraps to its start, state zeroed. */
+/* At the end of the streams every stream wraps near its start, state
+ * zeroed. The new epoch starts a random 0..T-1 symbols in, so the window
+ * boundaries move from epoch to epoch and the model does not see the same
+ * windows again and again (it learns less of the training text by heart). */
 static void maybe_wrap(Trainer *tr)
 {
     if (tr->pos + tr->T + 1 <= tr->stream_len)
         return;
     const ModelShape *s = &tr->model.shape;
     size_t sbh = (size_t)s->L * tr->B * s->H;
-    tr->pos = 0;
+    int64_t room = tr->stream_len - (tr->T + 1) + 1;
+    int64_t shifts = room < tr->T ? room : tr->T;
+    tr->pos = (int64_t)(rng_next(&tr->rng) % (uint64_t)shifts);
     memset(tr->state_h, 0, sizeof(float) * sbh);
     memset(tr->state_c, 0, sizeof(float) * sbh);
 }
@@ -325,8 +330,6 @@ static void train_job(void *arg, int w)
     state_slice(tr, tr->state_c, wk->state_c, wk->b0, B, 0);
 }
 
-/* Worker job: add the other workers' gradients into worker 0's, each
- * worker summing its own slice of the parameters. */
 /* Worker job: sum the workers' gradients over this worker's slice into the
  * trainer's buffer (worker 0's), and that slice's share of the norm. */
 static void reduce_job(void *arg, int w)

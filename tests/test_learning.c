@@ -1,6 +1,7 @@
 /* test_learning: every cell type learns a small generated corpus with a
  * learnable pattern (loss far below the unigram entropy), the same seed
- * gives bit-identical losses, and the per-step loop keeps the model finite. */
+ * gives bit-identical losses, the per-step loop keeps the model finite, and
+ * every epoch after the first starts its windows at a new offset. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,49 @@ static void deterministic(const char *path)
     corpus_free(&c);
 }
 
+/* Each wrap starts the streams 0..T-1 symbols in: every window still fits
+ * in its stream, and the window boundaries are not the same every epoch. */
+static void epochs_shift_windows(void)
+{
+    static char path[] = "/tmp/rnntop-shift-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 0; i < 400; i++)
+        fputs("abcde", f);
+    fclose(f);
+    Config cfg;
+    small_config(&cfg, CELL_RNN, path);
+    cfg.model.hidden = 8;
+    cfg.train.batch = 4;
+    cfg.train.seq_len = 8;
+    Corpus c;
+    RnnError err;
+    CHECK(corpus_load(&c, &cfg.corpus, &err) == 0, "%s", err.msg);
+    static Trainer tr;
+    CHECK(trainer_init(&tr, &cfg, &c, &err) == 0, "%s", err.msg);
+    int T = cfg.train.seq_len, wraps = 0, distinct = 0, seen[64] = {0};
+    int64_t prev = -1;
+    for (int i = 0; i < 600; i++) {
+        CHECK(trainer_step(&tr, &err) == 0, "%s", err.msg);
+        int64_t start = tr.pos - T;
+        CHECK(start + T + 1 <= tr.stream_len, "window at %lld overruns a stream of %lld",
+              (long long)start, (long long)tr.stream_len);
+        if (start < prev) {
+            wraps++;
+            CHECK(start >= 0 && start < T, "epoch starts %lld symbols in", (long long)start);
+            distinct += !seen[start]++;
+        }
+        if (i == 0)
+            CHECK(start == 0, "the first epoch starts %lld symbols in", (long long)start);
+        prev = start;
+    }
+    CHECK(wraps >= 8, "only %d epochs in 600 steps", wraps);
+    CHECK(distinct >= 3, "%d wraps used only %d distinct offsets", wraps, distinct);
+    trainer_free(&tr);
+    corpus_free(&c);
+    unlink(path);
+}
+
 int main(void)
 {
     blas_set_threads(1);
@@ -125,6 +169,7 @@ int main(void)
     learns(CELL_GRU, path);
     learns(CELL_LSTM, path);
     deterministic(path);
+    epochs_shift_windows();
     unlink(path);
     return check_report("test_learning");
 }
