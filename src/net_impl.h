@@ -397,16 +397,31 @@ static void NET(layer_input)(const NET(Tensors) *p, NET(Work) *w, int l, int T,
     NET(dropout_mask)(below, w->in[l], w->mask[l], TB * s->H, w->dropout, rng);
 }
 
-/* The top layer's output as the output layer reads it: masked into w->top
- * with out_dropout, else in place. */
+/* The top layer's output as the output layer reads it: w->top (masked)
+ * with out_dropout, else the top layer's h in place. */
+static const REAL *NET(top_seen)(const NET(Work) *w)
+{
+    if (w->out_dropout > 0)
+        return w->top;
+    return w->h[w->s.L - 1] + (size_t)w->B * w->s.H;
+}
+
+/* Draw the out_dropout mask over the top layer's output (forward only). */
 static const REAL *NET(top_output)(NET(Work) *w, int T, Rng *rng)
 {
-    size_t H = (size_t)w->s.H;
-    const REAL *top = w->h[w->s.L - 1] + (size_t)w->B * H;
-    if (w->out_dropout <= 0)
-        return top;
-    NET(dropout_mask)(top, w->top, w->top_mask, (size_t)T * w->B * H, w->out_dropout, rng);
-    return w->top;
+    if (w->out_dropout > 0) {
+        const REAL *h = w->h[w->s.L - 1] + (size_t)w->B * w->s.H;
+        NET(dropout_mask)(h, w->top, w->top_mask, (size_t)T * w->B * w->s.H, w->out_dropout,
+                          rng);
+    }
+    return NET(top_seen)(w);
+}
+
+/* Backward through a dropout mask: d *= mask over n values. */
+static void NET(mask_grad)(REAL *d, const REAL *mask, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        d[k] *= mask[k];
 }
 
 /* Softmax of each row of logits into probs; returns summed -log p(y). */
@@ -614,13 +629,11 @@ void NET(backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work) *w, int T,
     }
     if (w->profile)
         w->prof[NET_PROF_SOFTMAX] += NET(now)() - t0;
-    const REAL *top = w->out_dropout > 0 ? w->top : w->h[s->L - 1] + (size_t)w->B * H;
-    NET(gemm)(w, 1, 0, H, V, TB, top, H, dlogits, V, 1, g->Wy, V);
+    NET(gemm)(w, 1, 0, H, V, TB, NET(top_seen)(w), H, dlogits, V, 1, g->Wy, V);
     NET(colsum_add)(dlogits, TB, V, g->by);
     NET(gemm)(w, 0, 1, TB, H, V, dlogits, V, p->Wy, V, 0, w->dout, H);
     if (w->out_dropout > 0)
-        for (size_t k = 0; k < (size_t)TB * H; k++)
-            w->dout[k] *= w->top_mask[k];
+        NET(mask_grad)(w->dout, w->top_mask, (size_t)TB * H);
     for (int l = s->L - 1; l >= 0; l--) {
         NET(layer_backward)(p, g, w, l, T, x);
         if (l > 0) {
@@ -628,8 +641,7 @@ void NET(backward)(const NET(Tensors) *p, NET(Tensors) *g, NET(Work) *w, int T,
             w->dout = w->din;
             w->din = tmp;
             if (w->dropout > 0)
-                for (size_t k = 0; k < (size_t)TB * H; k++)
-                    w->dout[k] *= w->mask[l][k];
+                NET(mask_grad)(w->dout, w->mask[l], (size_t)TB * H);
         }
     }
     if (s->E > 0)

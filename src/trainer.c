@@ -264,8 +264,8 @@ static void maybe_wrap(Trainer *tr)
         return;
     const ModelShape *s = &tr->model.shape;
     size_t sbh = (size_t)s->L * tr->B * s->H;
-    int64_t room = tr->stream_len - (tr->T + 1) + 1;
-    int64_t shifts = room < tr->T ? room : tr->T;
+    int64_t starts = tr->stream_len - tr->T;  /* a window needs T + 1 symbols */
+    int64_t shifts = starts < tr->T ? starts : tr->T;
     tr->pos = (int64_t)(rng_next(&tr->rng) % (uint64_t)shifts);
     memset(tr->state_h, 0, sizeof(float) * sbh);
     memset(tr->state_c, 0, sizeof(float) * sbh);
