@@ -41,7 +41,7 @@ printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' >"$tmp/one.txt"
 expect corpus_one_symbol 2 "only one distinct symbol ('a' U+0061)" $T "$tmp/one.txt"
 printf 'abcab' >"$tmp/tiny.txt"
 expect corpus_smaller_than_window 2 "tiny.txt: the training split has 4 symbols, but batch 4 x (seq_len 8 + 1) needs at least 36; use a larger corpus or lower train.batch or train.seq_len" $T "$tmp/tiny.txt"
-expect corpus_val_too_small 0 "warning: .*lf.txt: the validation split (1 symbols) is too small to evaluate; training goes on" \
+expect corpus_val_too_small 0 "warning: .*lf.txt: the validation split (1 symbol) is too small to evaluate; training goes on" \
   $T "$tmp/lf.txt" --set corpus.val_fraction=0.0005
 grep -q '^done: steps=2 ' "$tmp/out" || fail "corpus_val_too_small: training did not run: $(cat "$tmp/out")"
 

@@ -86,9 +86,10 @@ static void print_warnings(const Trainer *tr)
 {
     const Corpus *c = tr->corpus;
     if (tr->eval_B == 0 && tr->cfg.corpus.val_fraction > 0)
-        fprintf(stderr, "rnntop: warning: %s: the validation split (%lld symbols) is too small "
-                        "to evaluate; training goes on without validation; raise "
-                        "corpus.val_fraction\n", c->path, (long long)c->n_val);
+        fprintf(stderr, "rnntop: warning: %s: the validation split (%lld symbol%s) is too "
+                        "small to evaluate; training goes on without validation; raise "
+                        "corpus.val_fraction\n", c->path, (long long)c->n_val,
+                c->n_val == 1 ? "" : "s");
 }
 
 /* ---- train ---------------------------------------------------------------- */
