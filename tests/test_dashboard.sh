@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_dashboard: the real dashboard under tmux on a tiny model: panel
 # titles, a live step counter, braille loss dots, the temperature key
-# changing the bars, `r` changing the sample, pause/resume, the too-small
+# changing the bars, `r` changing the sample, pause/resume, the quit prompt holding training, the too-small
 # screen on resize, quitting with status 0, and Hungarian text in a sample.
 # Everything is polled with generous deadlines (slow, noisy machines).
 . "${top_srcdir:-.}/tests/tmux_lib.sh"
@@ -76,9 +76,22 @@ wait_step_above dash "${p2:-0}" || fail "training did not continue after resumin
 # resize below 80x24 and back
 $T resize-window -t dash -x 70 -y 20
 wait_for dash 'terminal too small \(need 80x24, have 70x20\)' 30 || fail "no too-small screen: $(cap dash)"
+$T resize-window -t dash -x 30 -y 8
+wait_for dash 'need 80x24, have 30x8' 30 || fail "a 30x8 terminal: the message is cut: $(cap dash)"
+cap dash | grep -q '^ *terminal too small *$' || fail "a 30x8 terminal: no 'terminal too small' line"
 $T resize-window -t dash -x 120 -y 40
 wait_for dash ' Next symbol ' 30 || fail "the panels did not come back: $(cap dash)"
 wait_for dash ' Loss ' 5 || fail "the loss panel did not come back"
+
+# the quit prompt holds training; cancelling it lets training go on
+$T send-keys -t dash q
+wait_for dash 'save before quitting' 10 || fail "q: no save prompt: $(cap dash)"
+wait_for dash '\[paused\]' 30 || fail "the quit prompt did not pause training: $(cap dash)"
+q1=$(step_of dash); sleep 2; q2=$(step_of dash)
+[ "$q1" = "$q2" ] || fail "training went on under the quit prompt: $q1 -> $q2"
+$T send-keys -t dash c
+wait_for dash '\[training\]' 30 || fail "c did not resume training: $(cap dash)"
+wait_step_above dash "${q2:-0}" || fail "training did not continue after cancelling quit"
 
 status=$(quit dash)
 [ "$status" = "EXIT=0" ] || fail "q: want EXIT=0, got '$status'"

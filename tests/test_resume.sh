@@ -57,6 +57,11 @@ expect 2 "cannot open" "$RNNTOP" train --resume "$tmp/none.ckpt" --steps 3
 grep -Eq '^eval: val_loss=[0-9.]+ bpc=[0-9.]+ perplexity=[0-9.]+ symbols=[0-9]+$' "$tmp/out" ||
   fail "no eval line: $(cat "$tmp/out")"
 grep -q "^eval: val_loss=$val_a " "$tmp/out" || fail "eval differs from training's val_loss $val_a: $(tail -n 1 "$tmp/out")"
+# the scored count is explained: streams x (length - 1) = symbols=N
+set -- $(sed -n 's/^scored: \([0-9]*\) symbols as targets, in \([0-9]*\) streams* of \([0-9]*\) .*/\1 \2 \3/p' "$tmp/out")
+[ $# -eq 3 ] || fail "no 'scored:' line: $(cat "$tmp/out")"
+[ "$1" -eq $(($2 * ($3 - 1))) ] || fail "scored $1 is not $2 streams x ($3 - 1)"
+grep -q "symbols=$1\$" "$tmp/out" || fail "the scored count differs from the eval line's"
 expect 0 "learning_rate: 0.5" "$RNNTOP" config --resume "$tmp/a/last.ckpt" --set train.learning_rate=0.5
 grep -q "hidden: 16" "$tmp/out" || fail "config --resume does not show the checkpoint's config"
 expect 0 "eval: val_loss=" "$RNNTOP" eval --checkpoint "$tmp/a/last.ckpt" --corpus "$tmp/c.txt" --baseline

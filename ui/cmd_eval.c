@@ -152,6 +152,19 @@ static void print_header(const Options *o, const CheckpointInfo *info, const Cor
     fflush(stdout);
 }
 
+/* Why fewer symbols are scored than the split has. */
+static void print_streams(const Eval *e, const Corpus *c, int64_t scored)
+{
+    int64_t len = c->n_val / e->B, rest = c->n_val - len * e->B;
+    const char *unit = c->vocab.kind == TOKENIZE_WORD ? "tokens" : "symbols";
+    printf("scored: %lld %s as targets, in %d stream%s of %lld read from a zero state (a "
+           "stream's first symbol is only input)", (long long)scored, unit, e->B,
+           e->B == 1 ? "" : "s", (long long)len);
+    if (rest > 0)
+        printf("; the last %lld after them are not read", (long long)rest);
+    printf("\n");
+}
+
 static int evaluate_checkpoint(const Options *o, CheckpointInfo *info, RnnError *err)
 {
     static Config cfg;
@@ -167,6 +180,7 @@ static int evaluate_checkpoint(const Options *o, CheckpointInfo *info, RnnError 
     }
     print_header(o, info, &corpus, &cfg);
     double loss = eval_run(&e, &corpus, &count);
+    print_streams(&e, &corpus, count);
     int rc = o->baseline ? print_baseline(&corpus, &cfg, err) : 0;
     if (rc == 0 && corpus.vocab.kind == TOKENIZE_WORD)
         printf("word level: val_loss=%.4f nats/token, %.4f bits/token (bpc below is bits per "

@@ -501,6 +501,8 @@ static void save_now(Dash *d)
 
 static void toggle_view(Dash *d, DashView v)
 {
+    if (d->view == VIEW_ACTS)
+        d->note[0] = '\0';  /* "unit ... follows ..." means nothing elsewhere */
     d->view = d->view == v ? VIEW_MAIN : v;
     if (d->view == VIEW_TEMPS && gen_columns_start(&d->gen) == 0)
         gen_columns_advance(&d->gen, COLUMN_SYMBOLS_PER_FRAME);
@@ -550,13 +552,32 @@ static int act_key(Dash *d, wint_t ch)
     }
 }
 
+/* The quit prompt holds training where q was pressed, so a save saves that
+ * step; cancelling it lets training go on unless it was paused before. */
+static int open_quit_prompt(Dash *d)
+{
+    d->mode = MODE_QUIT;
+    d->quit_paused = d->stats.state == SESSION_TRAINING;
+    if (d->quit_paused)
+        session_pause(d->session);
+    return KEEP_GOING;
+}
+
+static void close_quit_prompt(Dash *d)
+{
+    d->mode = MODE_NORMAL;
+    if (d->quit_paused)
+        session_resume(d->session);
+    d->quit_paused = 0;
+}
+
 /* Plain character keys in normal mode. */
 static int char_key(Dash *d, wint_t ch)
 {
     if (act_key(d, ch))
         return KEEP_GOING;
     switch (ch) {
-    case 'q': case 27: return wants_save_prompt(d) ? (d->mode = MODE_QUIT, 0) : QUIT_NO_SAVE;
+    case 'q': case 27: return wants_save_prompt(d) ? open_quit_prompt(d) : QUIT_NO_SAVE;
     case ' ':
         if (d->stats.state == SESSION_PAUSED)
             session_resume(d->session);
@@ -629,7 +650,8 @@ static int handle_key(Dash *d, int code, wint_t ch)
     case MODE_QUIT:
         if (!code && (ch == 'y' || ch == 'Y')) return QUIT_SAVE;
         if (!code && (ch == 'n' || ch == 'N')) return QUIT_NO_SAVE;
-        if (!code && (ch == 'c' || ch == 'C' || ch == 27)) d->mode = MODE_NORMAL;
+        if (!code && (ch == 'c' || ch == 'C' || ch == 27))
+            close_quit_prompt(d);
         return KEEP_GOING;
     default: break;
     }

@@ -81,6 +81,7 @@ typedef struct Dash {
     int cursor;         /* generated step under the cursor */
     int follow;         /* cursor follows the newest symbol */
     DashMode mode;
+    int quit_paused;    /* the quit prompt paused training; cancel resumes it */
     Editor editor;
     char note[1100];    /* the last UI message (prime errors, saving) */
     Layout layout;

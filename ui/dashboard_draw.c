@@ -393,6 +393,9 @@ static void draw_sample(const Dash *d)
     char title[160];
     snprintf(title, sizeof title, "Sample  weights of step %lld  seed %llu  %d/%d",
              (long long)g->snap_step, (unsigned long long)g->params.seed, g->n, g->length);
+    if ((int)strlen(title) > p.r.w - 5)  /* a narrow panel: keep the counts whole */
+        snprintf(title, sizeof title, "Sample  step %lld  seed %llu  %d/%d",
+                 (long long)g->snap_step, (unsigned long long)g->params.seed, g->n, g->length);
     pane_frame(&p, title, d->focus == PANEL_SAMPLE);
     text_build(d, &tv, pane_cols(&p));
     draw_text(d, &p, &tv);
@@ -772,12 +775,19 @@ static void draw_too_small(const Dash *d)
 {
     Rect r = {0, 0, d->layout.rows, d->layout.cols};
     Pane p = pane_make(stdscr, r, 0, d->utf8);
-    char msg[96];
-    snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d)", LAYOUT_MIN_COLS,
-             LAYOUT_MIN_ROWS, d->layout.cols, d->layout.rows);
-    int y = r.h / 2, x = (r.w - (int)strlen(msg)) / 2;
-    pane_text(&p, y, x > 0 ? x : 0, msg, style_of(ROLE_WARN));
-    pane_text(&p, y + 1, x > 0 ? x : 0, "q quits", style_of(ROLE_LABEL));
+    char msg[96], need[64];
+    snprintf(need, sizeof need, "need %dx%d, have %dx%d", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS,
+             d->layout.cols, d->layout.rows);
+    snprintf(msg, sizeof msg, "terminal too small (%s)", need);
+    const char *lines[3] = {msg, "q quits", NULL};
+    if ((int)strlen(msg) > r.w)  /* narrow: one short line each */
+        lines[0] = "terminal too small", lines[1] = need, lines[2] = "q quits";
+    int n = lines[2] ? 3 : 2, y = (r.h - n) / 2;
+    for (int i = 0; i < n; i++) {
+        int x = (r.w - (int)strlen(lines[i])) / 2;
+        pane_text(&p, y + i, x > 0 ? x : 0, lines[i],
+                  style_of(i == n - 1 ? ROLE_LABEL : ROLE_WARN));
+    }
 }
 
 void dash_draw(Dash *d)
