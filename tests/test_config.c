@@ -285,7 +285,8 @@ static void test_presets(void)
                   c.train.batch == 8 && c.train.eval_every == 50,
               "tiny.yaml");
     if (load_preset(dir, "shakespeare.yaml", &c) == 0)
-        CHECK(ends_with(c.corpus.path, "/tinyshakespeare.txt") && c.model.hidden == 256,
+        CHECK(ends_with(c.corpus.path, "/tinyshakespeare.txt") && c.model.hidden == 320 &&
+                  c.model.cell == CELL_GRU,
               "shakespeare.yaml");
     if (load_preset(dir, "gru.yaml", &c) == 0)
         CHECK(c.model.cell == CELL_GRU, "gru.yaml");

@@ -22,21 +22,21 @@ wait_for v 'copied 8-grams [0-9]+% 16-grams [0-9]+%' 60 || fail "no novelty line
 
 # the activations view
 key a
-wait_for v ' Activations  layer 1/2  unit 0/24 ' 20 || fail "a: no activations view: $(cap v)"
+wait_for v ' Activations  layer 1/2  unit 1/24 ' 20 || fail "a: no activations view: $(cap v)"
 wait_for v ' Units by feature' 10 || fail "no units-by-feature panel"
 wait_for v 'newline +[0-9]:[0-9]+ [-+][01]\.[0-9][0-9]' 20 || fail "no correlated units listed: $(cap v)"
 key u
-wait_for v 'unit 1/24 ' 10 || fail "u did not step to unit 1: $(cap v)"
+wait_for v 'unit 2/24 ' 10 || fail "u did not step to unit 2: $(cap v)"
 key U U
-wait_for v 'unit 23/24 ' 10 || fail "U U did not wrap to unit 23: $(cap v)"
+wait_for v 'unit 24/24 ' 10 || fail "U U did not wrap to unit 24: $(cap v)"
 key n
-wait_for v 'layer 2/2  unit 23/24' 10 || fail "n did not step the layer: $(cap v)"
+wait_for v 'layer 2/2  unit 24/24' 10 || fail "n did not step the layer: $(cap v)"
 key c
-wait_for v 'unit 23/24  c \(cell' 10 || fail "c did not show the cell state: $(cap v)"
+wait_for v 'unit 24/24  c \(cell' 10 || fail "c did not show the cell state: $(cap v)"
 key j  # to the unit most tied to a feature: the title changes (or the note says so)
 end=$(($(date +%s) + 10))
-until ! cap v | grep -q 'layer 2/2  unit 23/24' || cap v | grep -q 'follows' || ! alive v || [ "$(date +%s)" -gt "$end" ]; do sleep 0.2; done
-! cap v | grep -q 'layer 2/2  unit 23/24' || cap v | grep -q 'follows' || fail "j did not jump to a unit: $(cap v)"
+until ! cap v | grep -q 'layer 2/2  unit 24/24' || cap v | grep -q 'follows' || ! alive v || [ "$(date +%s)" -gt "$end" ]; do sleep 0.2; done
+! cap v | grep -q 'layer 2/2  unit 24/24' || cap v | grep -q 'follows' || fail "j did not jump to a unit: $(cap v)"
 $T resize-window -t v -x 80 -y 24
 wait_for v ' Activations  layer' 20 || fail "80x24: no activations view: $(cap v)"
 wait_for v ' Unit ' 5 || fail "80x24: no unit panel: $(cap v)"

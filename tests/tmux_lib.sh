@@ -27,7 +27,9 @@ start_script() {
     echo "echo EXIT=\$? >\"$tmp/$name.exit\""
   } >"$tmp/$name.sh"
   chmod +x "$tmp/$name.sh"
-  $T new-session -d -s "$name" -x 120 -y 40 "$tmp/$name.sh"
+  # a server whose last session just ended may still be exiting: try again
+  $T new-session -d -s "$name" -x 120 -y 40 "$tmp/$name.sh" 2>/dev/null ||
+    { sleep 1; $T new-session -d -s "$name" -x 120 -y 40 "$tmp/$name.sh"; }
 }
 
 cap() { $T capture-pane -p -t "$1" 2>/dev/null; }

@@ -533,7 +533,7 @@ static void jump_to_unit(Dash *d)
     d->act_layer = hits[f][0].unit / d->gen.H;
     d->act_unit = hits[f][0].unit % d->gen.H;
     snprintf(d->note, sizeof d->note, "unit %d:%d follows %s (r %+.2f)", d->act_layer + 1,
-             d->act_unit, act_feature_name((ActFeature)f), (double)hits[f][0].r);
+             d->act_unit + 1, act_feature_name((ActFeature)f), (double)hits[f][0].r);
 }
 
 /* Keys of the activations view. Returns 1 if handled. */

@@ -570,7 +570,7 @@ static void draw_acts_text(Dash *d)
     const Gen *g = &d->gen;
     char title[160];
     snprintf(title, sizeof title, "Activations  layer %d/%d  unit %d/%d  %s", d->act_layer + 1,
-             g->L, d->act_unit, g->H, kind_name(d));
+             g->L, d->act_unit + 1, g->H, kind_name(d));
     pane_frame(&p, title, 1);
     if (!g->acts) {
         pane_text(&p, 0, 1, "the hidden states of this model are too large to keep",
@@ -588,9 +588,9 @@ static void hit_text(const Dash *d, const ActHit *h, char *buf, size_t cap)
 {
     int H = d->gen.H;
     if (d->gen.L > 1)
-        snprintf(buf, cap, "%d:%d %+.2f", h->unit / H + 1, h->unit % H, (double)h->r);
+        snprintf(buf, cap, "%d:%d %+.2f", h->unit / H + 1, h->unit % H + 1, (double)h->r);
     else
-        snprintf(buf, cap, "u%d %+.2f", h->unit, (double)h->r);
+        snprintf(buf, cap, "u%d %+.2f", h->unit + 1, (double)h->r);
 }
 
 /* Per feature, the units that follow it most closely (Pearson r over the
@@ -641,7 +641,7 @@ static void draw_unit(Dash *d)
     int x = pane_text(&p, 0, 0, "layer ", lab);
     x = pane_printf(&p, 0, x, with(txt, A_BOLD), "%d", d->act_layer + 1);
     x = pane_text(&p, 0, x, "  unit ", lab);
-    x = pane_printf(&p, 0, x, with(txt, A_BOLD), "%d", d->act_unit);
+    x = pane_printf(&p, 0, x, with(txt, A_BOLD), "%d", d->act_unit + 1);
     pane_printf(&p, 0, x + 2, txt, "%s", d->act_kind ? "tanh(c)" : "h");
     static TextView tv;
     text_prime(&tv, d->gen.prime);
