@@ -79,6 +79,10 @@ wait_for dash 'terminal too small \(need 80x24, have 70x20\)' 30 || fail "no too
 $T resize-window -t dash -x 30 -y 8
 wait_for dash 'need 80x24, have 30x8' 30 || fail "a 30x8 terminal: the message is cut: $(cap dash)"
 cap dash | grep -q '^ *terminal too small *$' || fail "a 30x8 terminal: no 'terminal too small' line"
+$T send-keys -t dash q  # the save question shows on the small screen; c goes back
+wait_for dash 'save before quitting' 10 || fail "a 30x8 terminal: q shows no save question: $(cap dash)"
+$T send-keys -t dash c
+wait_for dash 'q quits' 10 || fail "a 30x8 terminal: c did not close the save question: $(cap dash)"
 $T resize-window -t dash -x 120 -y 40
 wait_for dash ' Next symbol ' 30 || fail "the panels did not come back: $(cap dash)"
 wait_for dash ' Loss ' 5 || fail "the loss panel did not come back"

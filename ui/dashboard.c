@@ -641,7 +641,8 @@ static int handle_key(Dash *d, int code, wint_t ch)
         relayout(d);
         return KEEP_GOING;
     }
-    if (d->layout.too_small)
+    /* too small to draw: only quitting works (the save question is shown) */
+    if (d->layout.too_small && d->mode != MODE_QUIT)
         return !code && (ch == 'q' || ch == 27) ? (d->mode = MODE_NORMAL, char_key(d, 'q'))
                                                 : KEEP_GOING;
     switch (d->mode) {

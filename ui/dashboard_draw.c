@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bars.h"
 #include "dashboard.h"
@@ -79,53 +80,97 @@ static int words(const Dash *d)
     return d->corpus->vocab.kind == TOKENIZE_WORD;
 }
 
+static void draw_status_model(const Dash *d, const Pane *p)
+{
+    Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
+    int x = pane_text(p, 0, 1, "corpus ", lab);
+    double n = (double)d->corpus->n;
+    const char *unit = d->corpus->vocab.kind == TOKENIZE_WORD ? "tokens" : "symbols";
+    if (n >= 1e6)
+        x = pane_printf(p, 0, x, txt, "%s %.2fM %s  ", base_name(d->corpus->path), n / 1e6, unit);
+    else
+        x = pane_printf(p, 0, x, txt, "%s %.0f %s  ", base_name(d->corpus->path), n, unit);
+    pane_text(p, 0, x, d->model_desc, txt);
+}
+
+static void draw_status_losses(const Dash *d, const Pane *p)
+{
+    const SessionStats *st = &d->stats;
+    Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
+    int x = pane_text(p, 1, 1, "step ", lab);
+    x = pane_printf(p, 1, x, with(txt, A_BOLD), "%lld", (long long)st->step);
+    x = pane_text(p, 1, x, "  epoch ", lab);
+    x = pane_printf(p, 1, x, txt, "%.3f", st->epoch);
+    x = pane_text(p, 1, x, "  loss ", lab);
+    double loss = smoothed_loss(d);
+    if (isfinite(loss))
+        x = pane_printf(p, 1, x, style_of(ROLE_SMOOTH), "%.4f", loss);
+    else
+        x = pane_text(p, 1, x, "-", lab);  /* no step yet */
+    x = pane_text(p, 1, x, "  val ", lab);
+    if (isfinite(st->val_loss))
+        pane_printf(p, 1, x, style_of(ROLE_VAL), "%.4f = %.3f bits/%s @%lld", st->val_loss,
+                    st->val_loss / log(2.0), words(d) ? "token" : "sym", (long long)st->val_step);
+    else
+        pane_text(p, 1, x, "-", txt);
+}
+
+/* Speed, time, lr and state; returns the column after them. */
+static int draw_status_run(const Dash *d, const Pane *p)
+{
+    const SessionStats *st = &d->stats;
+    Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
+    char el[32];
+    format_duration(st->elapsed, el, sizeof el);
+    int x = pane_printf(p, 2, 1, txt, "%.0f", st->chars_per_sec);
+    x = pane_text(p, 2, x, words(d) ? " tokens/s  elapsed " : " chars/s  elapsed ", lab);
+    x = pane_printf(p, 2, x, txt, "%s", el);
+    x = pane_text(p, 2, x, "  lr ", lab);
+    x = pane_printf(p, 2, x, txt, "%.3g  ", st->lr);
+    Role role;
+    const char *state = state_name(st->state, &role);
+    return pane_printf(p, 2, x, style_of(role), "[%s]", state);
+}
+
+#define STATUS_MESSAGE_TOP_SECONDS 10.0
+
+/* Seconds since msg was first drawn (the UI thread alone draws). */
+static double message_age(const char *msg)
+{
+    static char shown[1100];
+    static double since;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    if (strcmp(shown, msg) != 0) {
+        snprintf(shown, sizeof shown, "%s", msg);
+        since = now;
+    }
+    return now - since;
+}
+
+/* The message goes after the state. One too long for the rest of that row
+ * takes the corpus and model row, which never change, for its first ten
+ * seconds (a failure's for good), so it can be read whole; then it goes
+ * back, cut at the edge. */
 static void draw_status(const Dash *d)
 {
     Pane p = panel(d, PANEL_STATUS);
     const SessionStats *st = &d->stats;
-    Style lab = style_of(ROLE_LABEL), txt = style_of(ROLE_TEXT);
     pane_frame(&p, "rnntop", d->focus == PANEL_STATUS);
-    int x = pane_text(&p, 0, 1, "corpus ", lab);
-    double n = (double)d->corpus->n;
-    const char *unit = d->corpus->vocab.kind == TOKENIZE_WORD ? "tokens" : "symbols";
-    if (n >= 1e6)
-        x = pane_printf(&p, 0, x, txt, "%s %.2fM %s  ", base_name(d->corpus->path), n / 1e6, unit);
-    else
-        x = pane_printf(&p, 0, x, txt, "%s %.0f %s  ", base_name(d->corpus->path), n, unit);
-    pane_text(&p, 0, x, d->model_desc, txt);
-
-    x = pane_text(&p, 1, 1, "step ", lab);
-    x = pane_printf(&p, 1, x, with(txt, A_BOLD), "%lld", (long long)st->step);
-    x = pane_text(&p, 1, x, "  epoch ", lab);
-    x = pane_printf(&p, 1, x, txt, "%.3f", st->epoch);
-    x = pane_text(&p, 1, x, "  loss ", lab);
-    double loss = smoothed_loss(d);
-    if (isfinite(loss))
-        x = pane_printf(&p, 1, x, style_of(ROLE_SMOOTH), "%.4f", loss);
-    else
-        x = pane_text(&p, 1, x, "-", lab);  /* no step yet */
-    x = pane_text(&p, 1, x, "  val ", lab);
-    if (isfinite(st->val_loss))
-        x = pane_printf(&p, 1, x, style_of(ROLE_VAL), "%.4f = %.3f bits/%s @%lld",
-                        st->val_loss, st->val_loss / log(2.0), words(d) ? "token" : "sym",
-                        (long long)st->val_step);
-    else
-        pane_text(&p, 1, x, "-", txt);
-
-    char el[32];
-    format_duration(st->elapsed, el, sizeof el);
-    x = pane_printf(&p, 2, 1, txt, "%.0f", st->chars_per_sec);
-    x = pane_text(&p, 2, x, words(d) ? " tokens/s  elapsed " : " chars/s  elapsed ", lab);
-    x = pane_printf(&p, 2, x, txt, "%s", el);
-    x = pane_text(&p, 2, x, "  lr ", lab);
-    x = pane_printf(&p, 2, x, txt, "%.3g  ", st->lr);
-    Role role;
-    const char *state = state_name(st->state, &role);
-    x = pane_printf(&p, 2, x, style_of(role), "[%s]", state);
+    draw_status_losses(d, &p);
+    int x = draw_status_run(d, &p) + 2;
     const char *msg = d->note[0] ? d->note : st->message;
-    if (msg[0])
-        pane_printf(&p, 2, x + 2, style_of(st->state == SESSION_FAILED ? ROLE_BAD : ROLE_TEXT),
-                    "%s", msg);
+    Style ms = style_of(st->state == SESSION_FAILED ? ROLE_BAD : ROLE_TEXT);
+    int fits = x + pane_text_width(&p, msg) <= pane_cols(&p);
+    int failed = st->state == SESSION_FAILED;  /* why it stopped stays readable */
+    if (!msg[0] || fits || (!failed && message_age(msg) > STATUS_MESSAGE_TOP_SECONDS)) {
+        draw_status_model(d, &p);
+        if (msg[0])
+            pane_text(&p, 2, x, msg, ms);
+    } else {
+        pane_text(&p, 0, 1, msg, ms);
+    }
 }
 
 /* ---- loss plot ---------------------------------------------------------- */
@@ -393,9 +438,9 @@ static void draw_sample(const Dash *d)
     char title[160];
     snprintf(title, sizeof title, "Sample  weights of step %lld  seed %llu  %d/%d",
              (long long)g->snap_step, (unsigned long long)g->params.seed, g->n, g->length);
-    if ((int)strlen(title) > p.r.w - 5)  /* a narrow panel: keep the counts whole */
-        snprintf(title, sizeof title, "Sample  step %lld  seed %llu  %d/%d",
-                 (long long)g->snap_step, (unsigned long long)g->params.seed, g->n, g->length);
+    if ((int)strlen(title) > p.r.w - 5)  /* narrow: the fields a frame drops last first */
+        snprintf(title, sizeof title, "Sample  seed %llu  %d/%d  step %lld",
+                 (unsigned long long)g->params.seed, g->n, g->length, (long long)g->snap_step);
     pane_frame(&p, title, d->focus == PANEL_SAMPLE);
     text_build(d, &tv, pane_cols(&p));
     draw_text(d, &p, &tv);
@@ -779,9 +824,10 @@ static void draw_too_small(const Dash *d)
     snprintf(need, sizeof need, "need %dx%d, have %dx%d", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS,
              d->layout.cols, d->layout.rows);
     snprintf(msg, sizeof msg, "terminal too small (%s)", need);
-    const char *lines[3] = {msg, "q quits", NULL};
+    const char *last = d->mode == MODE_QUIT ? "save before quitting? (y/n/c)" : "q quits";
+    const char *lines[3] = {msg, last, NULL};
     if ((int)strlen(msg) > r.w)  /* narrow: one short line each */
-        lines[0] = "terminal too small", lines[1] = need, lines[2] = "q quits";
+        lines[0] = "terminal too small", lines[1] = need, lines[2] = last;
     int n = lines[2] ? 3 : 2, y = (r.h - n) / 2;
     for (int i = 0; i < n; i++) {
         int x = (r.w - (int)strlen(lines[i])) / 2;

@@ -43,6 +43,36 @@ int pane_char(const Pane *p, int y, int x, wchar_t wc, int width, Style st)
     return width;
 }
 
+int pane_text_width(const Pane *p, const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text), i = 0;
+    int flags = p->utf8 ? GLYPH_UTF8 : 0, w = 0;
+    while (i < n) {
+        uint32_t cp;
+        int k = utf8_decode(s + i, n - i, &cp);
+        if (!k)
+            cp = 0xFFFD, k = 1;
+        i += (size_t)k;
+        w += glyph_of(cp, flags).width;
+    }
+    return w;
+}
+
+/* Drop whole "  "-separated fields from the end of t until it fits in cols,
+ * so a title never ends in half a number. */
+static void fit_fields(const Pane *p, char *t, int cols)
+{
+    while (pane_text_width(p, t) > cols) {
+        char *cut = NULL;
+        for (char *q = strstr(t, "  "); q; q = strstr(q + 1, "  "))
+            cut = q;
+        if (!cut || cut == t)
+            return;
+        *cut = '\0';
+    }
+}
+
 void pane_frame(const Pane *p, const char *title, int focused)
 {
     Rect r = p->r;
@@ -76,7 +106,9 @@ void pane_frame(const Pane *p, const char *title, int focused)
     put(p, r.y + r.h - 1, r.x + r.w - 1, c[3], st);
     if (title && title[0]) {
         char t[256];
-        snprintf(t, sizeof t, " %s ", title);
+        snprintf(t, sizeof t - 1, " %s", title);  /* room for the closing space */
+        fit_fields(p, t, r.w - 5);
+        strcat(t, " ");
         pane_border_text(p, 2, t, focused ? st : theme_style(ROLE_TITLE));
     }
 }

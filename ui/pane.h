@@ -35,6 +35,8 @@ int pane_char(const Pane *p, int y, int x, wchar_t wc, int width, Style st);
 /* Draw UTF-8 text from (y, x) on one row, each code point through
  * glyph_of; stops at the right edge. Returns the column after the text. */
 int pane_text(const Pane *p, int y, int x, const char *text, Style st);
+/* Columns text would take (glyph widths, as pane_text draws it). */
+int pane_text_width(const Pane *p, const char *text);
 
 /* pane_text with printf formatting. */
 int pane_printf(const Pane *p, int y, int x, Style st, const char *fmt, ...)
