@@ -137,9 +137,10 @@ static void write_metrics(const Trainer *tr, Progress *pg, int evaluated)
 
 static void print_progress(const Trainer *tr, const Progress *pg, int64_t goal)
 {
-    char val[32] = "";
+    char val[64] = "";
     if (isfinite(tr->last_val))
-        snprintf(val, sizeof val, " val %.4f", tr->last_val);
+        snprintf(val, sizeof val, " val %.4f @%lld", tr->last_val,
+                 (long long)tr->last_val_step);  /* the step it was measured at */
     if (pg->bar) {
         fputc('\r', stderr);
         fputs("\033[K", stderr);
