@@ -64,7 +64,8 @@ static const char USAGE_TRAIN[] =
     "      --steps N        train N more steps\n"
     "      --time SECONDS   train at most this long\n"
     "      --metrics FILE   write one JSON object per logged step\n"
-    "      --quiet          only the final line and errors\n";
+    "      --quiet          only the final line and errors (and, when stopped by a\n"
+    "                       signal, the line naming the checkpoint it saved)\n";
 
 static const char USAGE_BENCH[] =
     "usage: rnntop bench [OPTIONS]\n"
