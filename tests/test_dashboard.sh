@@ -64,14 +64,19 @@ while [ "$(sample_text dash)" = "$old" ] && alive dash && [ "$(date +%s)" -le "$
 [ "$(sample_text dash)" != "$old" ] || fail "r did not change the sample"
 wait_for dash 'seed [0-9]+' && ! cap dash | grep -q 'seed 42 ' || fail "r kept the seed"
 
-# pause and resume
-$T send-keys -t dash Space
-wait_for dash '\[paused\]' 30 || fail "space did not pause: $(cap dash)"
-p1=$(step_of dash); sleep 2; p2=$(step_of dash)
-[ "$p1" = "$p2" ] || fail "the step counter moved while paused: $p1 -> $p2"
-$T send-keys -t dash Space
-wait_for dash '\[training\]' 30 || fail "space did not resume"
-wait_step_above dash "${p2:-0}" || fail "training did not continue after resuming"
+# held NAME HOLD-KEY GO-KEY WHAT: HOLD-KEY pauses training (the step counter
+# stands still), GO-KEY lets it go on
+held() {
+  $T send-keys -t "$1" "$2"
+  wait_for "$1" '\[paused\]' 30 || fail "$4: training was not paused: $(cap "$1")"
+  h1=$(step_of "$1"); sleep 2; h2=$(step_of "$1")
+  [ "$h1" = "$h2" ] || fail "$4: the step counter moved while paused: $h1 -> $h2"
+  $T send-keys -t "$1" "$3"
+  wait_for "$1" '\[training\]' 30 || fail "$4: $3 did not resume training: $(cap "$1")"
+  wait_step_above "$1" "${h2:-0}" || fail "$4: training did not continue after $3"
+}
+
+held dash Space Space "space"
 
 # resize below 80x24 and back
 $T resize-window -t dash -x 70 -y 20
@@ -87,15 +92,7 @@ $T resize-window -t dash -x 120 -y 40
 wait_for dash ' Next symbol ' 30 || fail "the panels did not come back: $(cap dash)"
 wait_for dash ' Loss ' 5 || fail "the loss panel did not come back"
 
-# the quit prompt holds training; cancelling it lets training go on
-$T send-keys -t dash q
-wait_for dash 'save before quitting' 10 || fail "q: no save prompt: $(cap dash)"
-wait_for dash '\[paused\]' 30 || fail "the quit prompt did not pause training: $(cap dash)"
-q1=$(step_of dash); sleep 2; q2=$(step_of dash)
-[ "$q1" = "$q2" ] || fail "training went on under the quit prompt: $q1 -> $q2"
-$T send-keys -t dash c
-wait_for dash '\[training\]' 30 || fail "c did not resume training: $(cap dash)"
-wait_step_above dash "${q2:-0}" || fail "training did not continue after cancelling quit"
+held dash q c "the quit prompt"  # cancelling it lets training go on
 
 status=$(quit dash)
 [ "$status" = "EXIT=0" ] || fail "q: want EXIT=0, got '$status'"

@@ -43,19 +43,24 @@ int pane_char(const Pane *p, int y, int x, wchar_t wc, int width, Style st)
     return width;
 }
 
+/* The glyph of the code point at s[*i] (U+FFFD for a bad byte); moves *i past it. */
+static Glyph next_glyph(const Pane *p, const unsigned char *s, size_t n, size_t *i)
+{
+    uint32_t cp;
+    int k = utf8_decode(s + *i, n - *i, &cp);
+    if (!k)
+        cp = 0xFFFD, k = 1;
+    *i += (size_t)k;
+    return glyph_of(cp, p->utf8 ? GLYPH_UTF8 : 0);
+}
+
 int pane_text_width(const Pane *p, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text), i = 0;
-    int flags = p->utf8 ? GLYPH_UTF8 : 0, w = 0;
-    while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (!k)
-            cp = 0xFFFD, k = 1;
-        i += (size_t)k;
-        w += glyph_of(cp, flags).width;
-    }
+    int w = 0;
+    while (i < n)
+        w += next_glyph(p, s, n, &i).width;
     return w;
 }
 
@@ -118,14 +123,8 @@ static int text_at(const Pane *p, int y, int x, int limit, const char *text, Sty
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t n = strlen(text), i = 0;
-    int flags = p->utf8 ? GLYPH_UTF8 : 0;
     while (i < n) {
-        uint32_t cp;
-        int k = utf8_decode(s + i, n - i, &cp);
-        if (!k)
-            cp = 0xFFFD, k = 1;
-        i += (size_t)k;
-        Glyph g = glyph_of(cp, flags);
+        Glyph g = next_glyph(p, s, n, &i);
         if (x + g.width > limit)
             break;
         put(p, y, x, g.wc, st);
