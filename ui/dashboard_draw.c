@@ -8,9 +8,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "bars.h"
+#include "blas.h"
 #include "dashboard.h"
 #include "glyph.h"
 #include "pane.h"
@@ -139,9 +139,7 @@ static double message_age(const char *msg)
 {
     static char shown[1100];
     static double since;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double now = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    double now = clock_seconds();
     if (strcmp(shown, msg) != 0) {
         snprintf(shown, sizeof shown, "%s", msg);
         since = now;
@@ -161,9 +159,9 @@ static void draw_status(const Dash *d)
     draw_status_losses(d, &p);
     int x = draw_status_run(d, &p) + 2;
     const char *msg = d->note[0] ? d->note : st->message;
-    Style ms = style_of(st->state == SESSION_FAILED ? ROLE_BAD : ROLE_TEXT);
-    int fits = x + pane_text_width(&p, msg) <= pane_cols(&p);
     int failed = st->state == SESSION_FAILED;  /* why it stopped stays readable */
+    Style ms = style_of(failed ? ROLE_BAD : ROLE_TEXT);
+    int fits = x + pane_text_width(&p, msg) <= pane_cols(&p);
     if (!msg[0] || fits || (!failed && message_age(msg) > STATUS_MESSAGE_TOP_SECONDS)) {
         draw_status_model(d, &p);
         if (msg[0])
@@ -436,11 +434,9 @@ static void draw_sample(const Dash *d)
     Pane p = panel(d, PANEL_SAMPLE);
     const Gen *g = &d->gen;
     char title[160];
-    snprintf(title, sizeof title, "Sample  weights of step %lld  seed %llu  %d/%d",
-             (long long)g->snap_step, (unsigned long long)g->params.seed, g->n, g->length);
-    if ((int)strlen(title) > p.r.w - 5)  /* narrow: the fields a frame drops last first */
-        snprintf(title, sizeof title, "Sample  seed %llu  %d/%d  step %lld",
-                 (unsigned long long)g->params.seed, g->n, g->length, (long long)g->snap_step);
+    /* least needed last: a narrow frame drops whole fields from the end */
+    snprintf(title, sizeof title, "Sample  seed %llu  %d/%d  weights of step %lld",
+             (unsigned long long)g->params.seed, g->n, g->length, (long long)g->snap_step);
     pane_frame(&p, title, d->focus == PANEL_SAMPLE);
     text_build(d, &tv, pane_cols(&p));
     draw_text(d, &p, &tv);
